@@ -1,0 +1,133 @@
+//! Classification: which extractor reads a file, decided from its name,
+//! extension and (for extension-less scripts) its shebang.
+
+use std::path::Path;
+
+/// The formats connlint reads. A new format is a new variant here and an
+/// arm in [`crate::extract::extract`]; the compiler finds every other place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileKind {
+    /// POSIX shell, bash, ksh (`.sh`, `.bash`, `.ksh`, shebang).
+    Shell,
+    /// Windows batch (`.bat`, `.cmd`).
+    Batch,
+    /// Java properties, including `java.security` and Heroku `system.properties`.
+    Properties,
+    /// Dockerfiles and Containerfiles.
+    Dockerfile,
+    /// `.java-version` (jenv and others).
+    JavaVersion,
+    /// asdf and mise `.tool-versions`.
+    ToolVersions,
+    /// SDKMAN! `.sdkmanrc`.
+    Sdkmanrc,
+}
+
+impl FileKind {
+    /// The name users write in `.connlint.toml` `[extractors]` mappings.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Shell => "shell",
+            FileKind::Batch => "batch",
+            FileKind::Properties => "properties",
+            FileKind::Dockerfile => "dockerfile",
+            FileKind::JavaVersion => "java-version",
+            FileKind::ToolVersions => "tool-versions",
+            FileKind::Sdkmanrc => "sdkmanrc",
+        }
+    }
+
+    /// Every kind.
+    pub const ALL: [FileKind; 7] = [
+        FileKind::Shell,
+        FileKind::Batch,
+        FileKind::Properties,
+        FileKind::Dockerfile,
+        FileKind::JavaVersion,
+        FileKind::ToolVersions,
+        FileKind::Sdkmanrc,
+    ];
+
+    /// The kind named `name` in a config mapping.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// Whether the kind's files are scripts whose comments may carry
+    /// suppressions in `#` or `REM` form.
+    pub fn is_script(self) -> bool {
+        matches!(self, FileKind::Shell | FileKind::Batch)
+    }
+}
+
+/// The kind of a file from its name alone, or `None` when only the content
+/// can tell (see [`by_content`]) or connlint does not read it.
+pub fn by_name(path: &Path) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?;
+    let lower = name.to_ascii_lowercase();
+    let kind = match lower.as_str() {
+        ".java-version" => FileKind::JavaVersion,
+        ".tool-versions" => FileKind::ToolVersions,
+        ".sdkmanrc" => FileKind::Sdkmanrc,
+        "java.security" | "system.properties" => FileKind::Properties,
+        "dockerfile" | "containerfile" => FileKind::Dockerfile,
+        _ if lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") => {
+            FileKind::Dockerfile
+        }
+        _ => match lower.rsplit_once('.').map(|(_, ext)| ext) {
+            Some("sh" | "bash" | "ksh") => FileKind::Shell,
+            Some("bat" | "cmd") => FileKind::Batch,
+            Some("properties" | "security") => FileKind::Properties,
+            _ => return None,
+        },
+    };
+    Some(kind)
+}
+
+/// The kind of an extension-less file from its first bytes: a shell shebang
+/// (`#!/bin/sh`, `#!/usr/bin/env bash`, ...).
+pub fn by_content(path: &Path, head: &[u8]) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?;
+    if name.contains('.') && !name.starts_with('.') {
+        return None;
+    }
+    let first_line = head.split(|&b| b == b'\n').next()?;
+    let first_line = std::str::from_utf8(first_line).ok()?.trim_end();
+    let shebang = first_line.strip_prefix("#!")?;
+    let mut words = shebang.split_whitespace();
+    let mut program = words.next()?.rsplit('/').next()?;
+    if program == "env" {
+        program = words.find(|w| !w.starts_with('-'))?;
+    }
+    matches!(program, "sh" | "bash" | "ksh" | "dash" | "zsh" | "ash" | "mksh").then_some(FileKind::Shell)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_extensions() {
+        let kind = |name: &str| by_name(Path::new(name));
+        assert_eq!(kind("jobs/run.sh"), Some(FileKind::Shell));
+        assert_eq!(kind("RUN.BAT"), Some(FileKind::Batch));
+        assert_eq!(kind("nightly.cmd"), Some(FileKind::Batch));
+        assert_eq!(kind("conf/java.security"), Some(FileKind::Properties));
+        assert_eq!(kind("Dockerfile.prod"), Some(FileKind::Dockerfile));
+        assert_eq!(kind("build.dockerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(kind(".tool-versions"), Some(FileKind::ToolVersions));
+        assert_eq!(kind("README.md"), None);
+        assert_eq!(kind("run"), None);
+    }
+
+    #[test]
+    fn shebangs() {
+        let kind = |head: &str| by_content(Path::new("bin/run-import"), head.as_bytes());
+        assert_eq!(kind("#!/bin/sh\necho"), Some(FileKind::Shell));
+        assert_eq!(kind("#!/usr/bin/env bash\n"), Some(FileKind::Shell));
+        assert_eq!(kind("#!/usr/bin/env -S bash -e\n"), Some(FileKind::Shell));
+        assert_eq!(kind("#!/usr/bin/python3\n"), None);
+        assert_eq!(kind("echo hi"), None);
+        assert_eq!(by_content(Path::new("notes.txt"), b"#!/bin/sh\n"), None);
+    }
+}

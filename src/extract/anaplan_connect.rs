@@ -1,0 +1,4 @@
+//! Stub.
+
+/// The product name of Anaplan Connect.
+pub const PRODUCT: &str = "anaplan-connect";

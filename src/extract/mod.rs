@@ -1,0 +1,94 @@
+//! Extractors: pure functions from a source file to facts with exact spans.
+//!
+//! An extractor reads no file system, no environment and no clock, so it can
+//! be tested from strings, fuzzed, and run on unsaved editor buffers. The one
+//! thing it may ask for is another file a script sources, through
+//! [`Includes`], which the caller answers from files it already holds.
+//! Malformed input becomes [`Problem`](crate::facts::Problem)s; extraction
+//! never fails.
+
+pub mod anaplan_connect;
+pub mod batch;
+pub mod dockerfile;
+pub mod java;
+pub mod properties;
+pub mod script;
+pub mod secrets;
+pub mod shell;
+pub mod tls;
+pub mod version_files;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::classify::FileKind;
+use crate::facts::{Extraction, Fact, FactKind};
+use crate::source::SourceFile;
+
+/// Answers "which file does this script source?" for the shell and batch
+/// extractors.
+pub trait Includes: Sync {
+    /// The file that `target` (as written after `.`, `source` or `call`,
+    /// variables expanded) names when sourced from `from`, if it is known
+    /// and inside the scanned roots.
+    fn resolve(&self, from: &SourceFile, target: &str) -> Option<Arc<SourceFile>>;
+}
+
+/// An [`Includes`] that knows no file: sourced files are not followed.
+pub struct NoIncludes;
+
+impl Includes for NoIncludes {
+    fn resolve(&self, _from: &SourceFile, _target: &str) -> Option<Arc<SourceFile>> {
+        None
+    }
+}
+
+/// Extracts the facts of `source`, read as `kind`.
+pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> Extraction {
+    let mut extraction = match kind {
+        FileKind::Shell => shell::extract(source, includes),
+        FileKind::Batch => batch::extract(source, includes),
+        FileKind::Properties => properties::extract(source),
+        FileKind::Dockerfile => dockerfile::extract(source),
+        FileKind::JavaVersion | FileKind::ToolVersions | FileKind::Sdkmanrc => {
+            version_files::extract(kind, source)
+        }
+    };
+    finish(&mut extraction, source);
+    extraction
+}
+
+/// Sets the origin of every fact, relates runtime facts to the client the
+/// same file runs, and drops duplicates (a literal reached twice, through an
+/// assignment and through its use, is one fact).
+fn finish(extraction: &mut Extraction, source: &SourceFile) {
+    let runs_anaplan_connect = extraction.facts.iter().any(|fact| {
+        matches!(fact.kind, FactKind::ConnectorUse | FactKind::ConnectorVersion)
+            && fact.attr("product") == Some(anaplan_connect::PRODUCT)
+    });
+    let mut seen = HashSet::new();
+    extraction.facts.retain_mut(|fact| {
+        fact.origin = Arc::clone(&source.path);
+        if runs_anaplan_connect
+            && matches!(fact.kind, FactKind::JavaVersion | FactKind::TlsProtocol)
+            && fact.attr("product").is_none()
+        {
+            fact.attributes
+                .insert("product".to_owned(), anaplan_connect::PRODUCT.to_owned());
+        }
+        seen.insert((fact.kind, Arc::clone(&fact.path), fact.span, fact.value.clone()))
+    });
+    extraction.facts.sort();
+    extraction.problems.sort();
+}
+
+/// Makes a fact from a clue found in `text`, which starts at byte `offset`
+/// of `path`.
+pub(crate) fn fact_from_clue(clue: java::Clue, path: &Arc<str>, offset: usize) -> Fact {
+    let span = crate::span::Span::new(clue.range.start + offset, clue.range.end + offset);
+    let mut fact = Fact::new(clue.kind, clue.value, path, span);
+    for (key, value) in clue.attributes {
+        fact.attributes.insert(key.to_owned(), value);
+    }
+    fact
+}

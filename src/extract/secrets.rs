@@ -1,0 +1,74 @@
+//! What counts as a plaintext secret, and what is only a placeholder.
+
+/// Whether a setting name (variable, property key, flag) holds a secret:
+/// passwords, passphrases, tokens, API keys. Names of files or paths that
+/// hold secrets (`PASSWORD_FILE`, `keyStorePasswordPath`) do not.
+pub fn is_secret_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let secretish = static_regex!(
+        r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_.-]?key|access[_.-]?key|credentials?)$|(?:password|passwd|secret)"
+    );
+    let pathish = static_regex!(r"(?:file|path|dir|directory|location|url|uri|name|user|username|prompt|policy|length|expiry|enabled)$");
+    secretish.is_match(&lower) && !pathish.is_match(&lower)
+}
+
+/// Whether `value` is not a literal secret: empty, a reference to a variable
+/// or a command (`${VAR}`, `$VAR`, `%VAR%`, `!VAR!`, `$(...)`), a template
+/// marker (`<PASSWORD>`, `{{ pass }}`), a well-known dummy (`changeme`,
+/// `REDACTED`, `xxxx`, `****`), or an encrypted value (`ENC(...)`, `![...]`).
+pub fn is_placeholder(value: &str) -> bool {
+    let value = value.trim().trim_matches(['"', '\'']);
+    if value.is_empty() {
+        return true;
+    }
+    let reference = static_regex!(
+        r"\$\{|\$\(|\$[A-Za-z_]|`|%[A-Za-z_~0-9][^%]*%|![A-Za-z_][A-Za-z0-9_]*!|\{\{|^<[^>]*>$|^\[[^\]]*\]$|^ENC\(|^!\[|^\$\$|^secure::"
+    );
+    if reference.is_match(value) {
+        return true;
+    }
+    let lower = value.to_ascii_lowercase();
+    let dummy = static_regex!(
+        r"^(?:changeme|change_me|change-me|changeit|redacted|password|passwd|secret|none|null|nil|todo|tbd|dummy|example|sample|test|your[_-]?password|yourpassword|mypassword|my[_-]?password|pass|xxx+|\*+|x+|\.+|-+|_+|placeholder)$"
+    );
+    dummy.is_match(&lower)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names() {
+        for name in [
+            "KeystorePassword",
+            "KeyStorePass",
+            "SF_PASSWORD",
+            "proxyPwd",
+            "API_TOKEN",
+            "client_secret",
+            "javax.net.ssl.keyStorePassword",
+            "sfdc.password",
+            "ANAPLAN_PASSPHRASE",
+        ] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in ["PASSWORD_FILE", "KeystorePath", "AnaplanUser", "CertPath", "TokenUrl", "password.policy"] {
+            assert!(!is_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_not_secrets() {
+        for value in [
+            "", "${PASS}", "$PASS", "%PASS%", "!PASS!", "$(cat /run/secrets/p)", "`cat p`", "<PASSWORD>",
+            "{{ vault_pass }}", "changeme", "REDACTED", "xxxxxx", "****", "ENC(AbC123==)", "![abc]",
+            "\"\"", "${secure::db.password}",
+        ] {
+            assert!(is_placeholder(value), "{value:?}");
+        }
+        for value in ["S3cr3t!", "hunter2", "Welcome2024", "p@ss%w0rd"] {
+            assert!(!is_placeholder(value), "{value:?}");
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! Facts: what an extractor read from one place in one file.
+//!
+//! This is the contract between `extract` and `rules`: extractors produce
+//! [`Fact`]s, rules look only at facts. The serde names of [`FactKind`] are
+//! the documented vocabulary (`docs/facts.md`) and never change.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::span::Span;
+
+/// The kinds of fact connlint extracts.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub enum FactKind {
+    /// A Java runtime (or compile target, see attribute `source`) version.
+    #[serde(rename = "java.version")]
+    JavaVersion,
+    /// A TLS protocol version a setting enables, disables, caps or forces.
+    #[serde(rename = "tls.protocol")]
+    TlsProtocol,
+    /// Certificate verification switched off.
+    #[serde(rename = "tls.verification")]
+    TlsVerification,
+    /// A cipher suite a setting enables.
+    #[serde(rename = "tls.cipher")]
+    TlsCipher,
+    /// A client or connector version (attribute `product`).
+    #[serde(rename = "connector.version")]
+    ConnectorVersion,
+    /// A client or connector in use, without a visible version.
+    #[serde(rename = "connector.use")]
+    ConnectorUse,
+    /// How a client authenticates: basic, certificate-anaplan, certificate-ca, oauth, none.
+    #[serde(rename = "auth.method")]
+    AuthMethod,
+    /// A path to a certificate, key or keystore, as written.
+    #[serde(rename = "cert.reference")]
+    CertReference,
+    /// A certificate read from a file.
+    #[serde(rename = "certificate")]
+    Certificate,
+    /// A private key read from a file.
+    #[serde(rename = "private-key")]
+    PrivateKey,
+    /// A plaintext secret; its value is always masked.
+    #[serde(rename = "secret")]
+    Secret,
+    /// An endpoint URL (attribute `service`).
+    #[serde(rename = "endpoint.url")]
+    EndpointUrl,
+    /// A Salesforce API version.
+    #[serde(rename = "salesforce.api_version")]
+    SalesforceApiVersion,
+    /// A .NET Framework target version.
+    #[serde(rename = "dotnet.target_framework")]
+    DotnetTargetFramework,
+    /// Text matched by a raw `regex` rule (no extractor models it).
+    #[serde(rename = "text.match")]
+    TextMatch,
+}
+
+impl FactKind {
+    /// Every kind, in documentation order.
+    pub const ALL: [FactKind; 15] = [
+        FactKind::JavaVersion,
+        FactKind::TlsProtocol,
+        FactKind::TlsVerification,
+        FactKind::TlsCipher,
+        FactKind::ConnectorVersion,
+        FactKind::ConnectorUse,
+        FactKind::AuthMethod,
+        FactKind::CertReference,
+        FactKind::Certificate,
+        FactKind::PrivateKey,
+        FactKind::Secret,
+        FactKind::EndpointUrl,
+        FactKind::SalesforceApiVersion,
+        FactKind::DotnetTargetFramework,
+        FactKind::TextMatch,
+    ];
+
+    /// The documented name, e.g. `java.version`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FactKind::JavaVersion => "java.version",
+            FactKind::TlsProtocol => "tls.protocol",
+            FactKind::TlsVerification => "tls.verification",
+            FactKind::TlsCipher => "tls.cipher",
+            FactKind::ConnectorVersion => "connector.version",
+            FactKind::ConnectorUse => "connector.use",
+            FactKind::AuthMethod => "auth.method",
+            FactKind::CertReference => "cert.reference",
+            FactKind::Certificate => "certificate",
+            FactKind::PrivateKey => "private-key",
+            FactKind::Secret => "secret",
+            FactKind::EndpointUrl => "endpoint.url",
+            FactKind::SalesforceApiVersion => "salesforce.api_version",
+            FactKind::DotnetTargetFramework => "dotnet.target_framework",
+            FactKind::TextMatch => "text.match",
+        }
+    }
+
+    /// The kind with documented name `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// Whether values of this kind are versions compared the Java way.
+    pub fn is_java_versioned(self) -> bool {
+        self == FactKind::JavaVersion
+    }
+}
+
+impl fmt::Display for FactKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The masked form of every secret value.
+pub const MASK: &str = "****";
+
+/// One thing an extractor read, at one place in one file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fact {
+    /// What was read.
+    pub kind: FactKind,
+    /// The value: as written for versions, canonical for TLS protocols,
+    /// [`MASK`] for secrets.
+    pub value: String,
+    /// The file the literal is written in (relative to the scan root).
+    pub path: Arc<str>,
+    /// Where the literal is written in `path`: the raw value only.
+    pub span: Span,
+    /// Attributes (`source`, `setting`, `effect`, `product`, ...).
+    pub attributes: BTreeMap<String, String>,
+    /// The file whose extraction produced the fact. It differs from `path`
+    /// when a script uses a value from a file it sources; rules with
+    /// `scope = "file"` relate facts by origin.
+    pub origin: Arc<str>,
+}
+
+impl Fact {
+    /// A fact at `span` of `path`, produced while extracting `path` itself.
+    pub fn new(kind: FactKind, value: impl Into<String>, path: &Arc<str>, span: Span) -> Self {
+        let value = if kind == FactKind::Secret {
+            MASK.to_owned()
+        } else {
+            value.into()
+        };
+        Self {
+            kind,
+            value,
+            path: Arc::clone(path),
+            span,
+            attributes: BTreeMap::new(),
+            origin: Arc::clone(path),
+        }
+    }
+
+    /// A masked secret fact.
+    pub fn secret(path: &Arc<str>, span: Span, setting: impl Into<String>) -> Self {
+        Self::new(FactKind::Secret, MASK, path, span).with("setting", setting)
+    }
+
+    /// The fact with attribute `key` set to `value`.
+    #[must_use]
+    pub fn with(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.attributes.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// The value of attribute `key`.
+    pub fn attr(&self, key: &str) -> Option<&str> {
+        self.attributes.get(key).map(String::as_str)
+    }
+}
+
+/// Trouble with one file that did not stop the scan: it could not be read,
+/// was skipped, or part of it could not be parsed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// The file, relative to the scan root.
+    pub path: Arc<str>,
+    /// Where in the file, when known.
+    pub span: Option<Span>,
+    /// What happened, for humans.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem with a whole file.
+    pub fn file(path: &Arc<str>, message: impl Into<String>) -> Self {
+        Self {
+            path: Arc::clone(path),
+            span: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem at a span of a file.
+    pub fn at(path: &Arc<str>, span: Span, message: impl Into<String>) -> Self {
+        Self {
+            path: Arc::clone(path),
+            span: Some(span),
+            message: message.into(),
+        }
+    }
+}
+
+/// What extracting one file produced.
+#[derive(Clone, Debug, Default)]
+pub struct Extraction {
+    /// Facts, in no particular order.
+    pub facts: Vec<Fact>,
+    /// Parse trouble; extraction went on past it.
+    pub problems: Vec<Problem>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_match_serde() {
+        for kind in FactKind::ALL {
+            assert_eq!(FactKind::from_name(kind.name()), Some(kind));
+            assert_eq!(
+                serde_json::to_string(&kind).unwrap(),
+                format!("\"{}\"", kind.name())
+            );
+        }
+    }
+
+    #[test]
+    fn secrets_are_masked_at_construction() {
+        let path: Arc<str> = Arc::from("run.sh");
+        let fact = Fact::new(FactKind::Secret, "hunter2", &path, Span::new(0, 7));
+        assert_eq!(fact.value, MASK);
+    }
+}
