@@ -126,18 +126,19 @@ impl fmt::Display for FactKind {
 /// The masked form of every secret value.
 pub const MASK: &str = "****";
 
-/// One thing an extractor read, at one place in one file.
+/// One thing an extractor read, at one place in one file. Facts order by
+/// path, then span, then kind.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Fact {
+    /// The file the literal is written in (relative to the scan root).
+    pub path: Arc<str>,
+    /// Where the literal is written in `path`: the raw value only.
+    pub span: Span,
     /// What was read.
     pub kind: FactKind,
     /// The value: as written for versions, canonical for TLS protocols,
     /// [`MASK`] for secrets.
     pub value: String,
-    /// The file the literal is written in (relative to the scan root).
-    pub path: Arc<str>,
-    /// Where the literal is written in `path`: the raw value only.
-    pub span: Span,
     /// Attributes (`source`, `setting`, `effect`, `product`, ...).
     pub attributes: BTreeMap<String, String>,
     /// The file whose extraction produced the fact. It differs from `path`
