@@ -48,4 +48,6 @@ pub mod span;
 pub mod version;
 pub mod walk;
 
+pub use scan::{Scan, ScanOptions, scan};
+
 
