@@ -1,1 +1,185 @@
-//! Stub.
+//! Rule tests: run every `[[rules.examples]]` entry and compare the
+//! findings with what it expects (ast-grep's verdicts: validated, missing,
+//! noisy, wrong). `connlint test` and `cargo test` share this harness.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::classify;
+use crate::facts::Fact;
+use crate::rules::compile::{CompiledPack, Rule};
+use crate::rules::eval::{self, Active, EvalOptions};
+use crate::rules::schema::{ExampleSpec, ExpectSpec};
+use crate::scan::{MemoryIncludes, TextRules, extract_source};
+use crate::source::SourceFile;
+
+/// What one example showed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Expected findings, all found, nothing else.
+    Reported,
+    /// A quiet example stayed quiet.
+    Validated,
+    /// Expected findings were not reported.
+    Missing(Vec<Place>),
+    /// Findings nobody expected.
+    Noisy(Vec<Place>),
+    /// As many findings as expected, at other places.
+    Wrong {
+        /// What was expected.
+        expected: Vec<Place>,
+        /// What was found.
+        found: Vec<Place>,
+    },
+}
+
+impl Verdict {
+    /// Whether the example passed.
+    pub fn passed(&self) -> bool {
+        matches!(self, Verdict::Reported | Verdict::Validated)
+    }
+}
+
+/// A finding's place: file, line and the text under its span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// File path.
+    pub path: String,
+    /// 1-based line (0 when unspecified in an expectation).
+    pub line: u32,
+    /// Text under the span.
+    pub text: String,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: {:?}", self.path, self.line, self.text)
+        } else {
+            write!(f, "{}: {:?}", self.path, self.text)
+        }
+    }
+}
+
+/// One example's outcome.
+#[derive(Clone, Debug)]
+pub struct ExampleResult {
+    /// The rule.
+    pub rule: Arc<str>,
+    /// 1-based index among the rule's examples.
+    pub index: usize,
+    /// The example's name.
+    pub name: Option<String>,
+    /// Whether it fires (expects findings).
+    pub fires: bool,
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+/// Runs every example of `rule`; `packs` provide declarative extractors.
+pub fn run_examples(rule: &Rule, packs: &[CompiledPack], as_of: time::Date) -> Vec<ExampleResult> {
+    rule.examples
+        .iter()
+        .enumerate()
+        .map(|(i, example)| ExampleResult {
+            rule: Arc::clone(&rule.id),
+            index: i + 1,
+            name: example.name.clone(),
+            fires: !example.expect.is_empty(),
+            verdict: run_example(rule, example, packs, as_of),
+        })
+        .collect()
+}
+
+fn run_example(rule: &Rule, example: &ExampleSpec, packs: &[CompiledPack], as_of: time::Date) -> Verdict {
+    let mut files: Vec<Arc<SourceFile>> = example
+        .files
+        .iter()
+        .map(|(path, text)| Arc::new(SourceFile::new(path.as_str(), text.as_str())))
+        .collect();
+    if let Some(content) = &example.content {
+        let path = example.path.clone().unwrap_or_else(|| "example.txt".to_owned());
+        files.push(Arc::new(SourceFile::new(path, content.as_str())));
+    }
+    let active = [Active { rule, severity: rule.severity }];
+    let text_rules = TextRules::new(&active, packs);
+    let includes = MemoryIncludes::new(&files);
+    let mut facts: Vec<Fact> = Vec::new();
+    for file in &files {
+        let kind = classify::by_name(Path::new(&*file.path))
+            .or_else(|| classify::by_content(Path::new(&*file.path), file.text.as_bytes()));
+        facts.extend(extract_source(kind, file, &includes, &text_rules).facts);
+    }
+    facts.sort();
+    let options = EvalOptions { as_of, expiry_days: None };
+    let findings = eval::evaluate(&active, &facts, &options);
+    let found: Vec<Place> = findings
+        .iter()
+        .map(|f| {
+            let text = files
+                .iter()
+                .find(|s| s.path == f.path)
+                .map(|s| {
+                    let line = s.lines.line_col(&s.text, f.span.start).line;
+                    (line, s.text.get(f.span.range()).unwrap_or_default().to_owned())
+                })
+                .unwrap_or_default();
+            Place { path: f.path.to_string(), line: text.0, text: text.1 }
+        })
+        .collect();
+    let default_path = files.first().map(|f| f.path.to_string()).unwrap_or_default();
+    let expected: Vec<Place> = example
+        .expect
+        .iter()
+        .map(|e| match e {
+            ExpectSpec::Text(text) => Place { path: default_path.clone(), line: 0, text: text.clone() },
+            ExpectSpec::At { text, path, line } => Place {
+                path: path.clone().unwrap_or_else(|| default_path.clone()),
+                line: line.unwrap_or(0),
+                text: text.clone(),
+            },
+        })
+        .collect();
+    compare(expected, found)
+}
+
+fn compare(expected: Vec<Place>, found: Vec<Place>) -> Verdict {
+    let mut unmatched_found = found.clone();
+    let mut missing = Vec::new();
+    for want in &expected {
+        let hit = unmatched_found
+            .iter()
+            .position(|got| got.text == want.text && got.path == want.path && (want.line == 0 || got.line == want.line));
+        match hit {
+            Some(i) => {
+                unmatched_found.remove(i);
+            }
+            None => missing.push(want.clone()),
+        }
+    }
+    match (missing.is_empty(), unmatched_found.is_empty()) {
+        (true, true) if expected.is_empty() => Verdict::Validated,
+        (true, true) => Verdict::Reported,
+        (false, false) if expected.len() == found.len() => Verdict::Wrong { expected, found },
+        (false, _) => Verdict::Missing(missing),
+        (true, false) => Verdict::Noisy(unmatched_found),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(text: &str, line: u32) -> Place {
+        Place { path: "a.sh".into(), line, text: text.into() }
+    }
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(compare(vec![], vec![]), Verdict::Validated);
+        assert_eq!(compare(vec![place("7", 0)], vec![place("7", 3)]), Verdict::Reported);
+        assert_eq!(compare(vec![place("7", 2)], vec![place("7", 3)]), Verdict::Wrong { expected: vec![place("7", 2)], found: vec![place("7", 3)] });
+        assert_eq!(compare(vec![place("7", 0)], vec![]), Verdict::Missing(vec![place("7", 0)]));
+        assert_eq!(compare(vec![], vec![place("7", 1)]), Verdict::Noisy(vec![place("7", 1)]));
+    }
+}
