@@ -334,6 +334,8 @@ impl Comparator {
 pub struct Constraint {
     /// Alternatives (`||`), each a conjunction (`,`) of comparisons.
     pub any_of: Vec<Vec<Comparator>>,
+    /// The constraint as written.
+    pub source: String,
 }
 
 impl Constraint {
@@ -353,7 +355,10 @@ impl Constraint {
             }
             any_of.push(all_of);
         }
-        Ok(Self { any_of })
+        Ok(Self {
+            any_of,
+            source: text.trim().to_owned(),
+        })
     }
 
     /// Whether `v` satisfies the constraint; `None` when a partial version

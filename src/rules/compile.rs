@@ -103,6 +103,51 @@ pub enum Check {
     ExpiresWithin(u32),
 }
 
+impl Rule {
+    /// What the rule checks, in one line (for `explain`).
+    pub fn summary(&self) -> String {
+        let mut text = match &self.target {
+            Target::Fact { kind, filters } => {
+                let mut t = format!("fact `{kind}`");
+                if !filters.is_empty() {
+                    let parts: Vec<String> = filters.iter().map(Filter::describe).collect();
+                    t.push_str(&format!(" where {}", parts.join(" and ")));
+                }
+                t
+            }
+            Target::Text { regex, .. } => format!("text matching /{regex}/"),
+        };
+        let check = match &self.check {
+            Check::Require(c) => format!("; finding unless the version satisfies `{}`", c.source),
+            Check::Forbid(values) => format!("; finding when the value is one of {}", values.join(", ")),
+            Check::Pattern(regex) => format!("; finding when the value matches /{regex}/"),
+            Check::Present => "; finding for each".to_owned(),
+            Check::Expired => "; finding when expired".to_owned(),
+            Check::ExpiresWithin(days) => format!("; finding when it expires within {days} days"),
+        };
+        text.push_str(&check);
+        for (word, conditions) in [("when", &self.when), ("unless", &self.unless)] {
+            for c in conditions {
+                text.push_str(&format!("; {word} a `{}` fact", c.kind));
+                if !c.filters.is_empty() {
+                    let parts: Vec<String> = c.filters.iter().map(Filter::describe).collect();
+                    text.push_str(&format!(" where {}", parts.join(" and ")));
+                }
+                if let Some(r) = &c.require {
+                    text.push_str(&format!(" satisfying `{}`", r.source));
+                }
+                let scope = match c.scope {
+                    Scope::File => "the same job file",
+                    Scope::Directory => "the same directory tree",
+                    Scope::Repository => "the repository",
+                };
+                text.push_str(&format!(" is in {scope}"));
+            }
+        }
+        text
+    }
+}
+
 /// A filter on one attribute (or `value`).
 #[derive(Debug)]
 pub struct Filter {
@@ -126,6 +171,17 @@ pub enum Matcher {
 }
 
 impl Filter {
+    /// The filter in words.
+    pub fn describe(&self) -> String {
+        match &self.matcher {
+            Matcher::AnyOf(v) => format!("{} is {}", self.key, v.join(" or ")),
+            Matcher::NoneOf(v) => format!("{} is not {}", self.key, v.join(" or ")),
+            Matcher::Pattern(r) => format!("{} matches /{r}/", self.key),
+            Matcher::Present(true) => format!("{} is set", self.key),
+            Matcher::Present(false) => format!("{} is not set", self.key),
+        }
+    }
+
     /// Whether `fact` passes.
     pub fn accepts(&self, fact: &Fact) -> bool {
         let actual = if self.key == "value" {

@@ -1,0 +1,6 @@
+//! The command line: argument parsing ([`args`]) and the commands ([`run`]).
+
+mod args;
+mod run;
+
+pub(crate) use run::run;

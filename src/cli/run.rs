@@ -1,0 +1,435 @@
+//! The commands. This is the only module that prints.
+#![expect(clippy::print_stderr, reason = "the CLI reports fatal errors on stderr")]
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
+
+use connlint::error::{ErrorKind, FileError};
+use connlint::finding::Severity;
+use connlint::report::Emitter;
+use connlint::report::facts::{FactsFormat, write_facts};
+use connlint::report::human::Human;
+use connlint::report::json::Json;
+use connlint::rules::compile::{CompiledPack, compile_pack, parse_date};
+use connlint::rules::eval::Active;
+use connlint::rules::schema::PackFile;
+use connlint::rules::selftest::{Verdict, run_examples};
+use connlint::rules::BUILTIN_PACKS;
+use connlint::settings::{Config, DEFAULT_MAX_FILE_SIZE, Named};
+use connlint::{Scan, ScanOptions, scan};
+
+use super::args::{CheckArgs, CheckFormat, Cli, Command, FactsArgs, FactsFormatArg, FailOn, RuleSource, ScanArgs, TestArgs};
+
+/// Why a command stopped before doing its work (exit 2).
+enum Failure {
+    /// A rule pack or config file is broken: rendered over its text.
+    File(Box<FileError>),
+    /// Anything else wrong with the arguments.
+    Usage(String),
+}
+
+impl From<FileError> for Failure {
+    fn from(error: FileError) -> Self {
+        Failure::File(Box::new(error))
+    }
+}
+
+/// Runs the command line and returns the exit code: 0 clean, 1 findings at
+/// or above the threshold, 2 usage, config or rule-file errors.
+pub(crate) fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = match cli.command {
+        Command::Check(args) => check(&args, &mut out),
+        Command::Facts(args) => facts(&args, &mut out),
+        Command::Rules(args) => load(&args.source, Path::new(".")).and_then(|loaded| {
+            write_rules(&mut out, &loaded.packs).map_err(Outcome::Io)?;
+            Ok(0)
+        }).map_err(into_outcome),
+        Command::Explain(args) => explain(&args.rule, &args.source, &mut out),
+        Command::Test(args) => test(&args, &mut out),
+        Command::Schema => schema(&mut out),
+    };
+    let flushed = out.flush();
+    match (result, flushed) {
+        (Ok(code), Ok(())) => ExitCode::from(code),
+        (Err(Outcome::Io(e)), _) | (Ok(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        (Err(Outcome::Io(e)), _) | (Ok(_), Err(e)) => {
+            eprintln!("connlint: cannot write the report: {e}");
+            ExitCode::from(2)
+        }
+        (Err(Outcome::Failed(failure)), _) => {
+            report_failure(&failure);
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// How a command ended early.
+enum Outcome {
+    Failed(Failure),
+    Io(io::Error),
+}
+
+fn into_outcome(outcome: Outcome) -> Outcome {
+    outcome
+}
+
+impl From<Failure> for Outcome {
+    fn from(failure: Failure) -> Self {
+        Outcome::Failed(failure)
+    }
+}
+
+impl From<io::Error> for Outcome {
+    fn from(error: io::Error) -> Self {
+        Outcome::Io(error)
+    }
+}
+
+fn report_failure(failure: &Failure) {
+    match failure {
+        Failure::File(error) => {
+            let theme = if io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+                GraphicalTheme::unicode()
+            } else {
+                GraphicalTheme::unicode_nocolor()
+            };
+            let mut rendered = String::new();
+            let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+            if handler.render_report(&mut rendered, error.as_ref() as &dyn Diagnostic).is_ok() {
+                eprint!("{rendered}");
+            } else {
+                eprintln!("connlint: {error}");
+            }
+        }
+        Failure::Usage(message) => eprintln!("connlint: error: {message}"),
+    }
+}
+
+struct Loaded {
+    config: Config,
+    packs: Vec<CompiledPack>,
+}
+
+/// Loads the config and every rule pack.
+fn load(source: &RuleSource, first_path: &Path) -> Result<Loaded, Outcome> {
+    let config_path = if source.no_config {
+        None
+    } else {
+        source.config.clone().or_else(|| Config::find(first_path))
+    };
+    let config = match &config_path {
+        Some(path) if !path.is_file() => {
+            return Err(Failure::Usage(format!("config file {} does not exist", path.display())).into());
+        }
+        Some(path) => Config::load(path).map_err(Failure::from)?,
+        None => Config::default(),
+    };
+    let mut packs = Vec::new();
+    if !source.no_builtin {
+        for (name, text) in BUILTIN_PACKS {
+            packs.push(compile_pack(name, text).map_err(Failure::from)?);
+        }
+    }
+    let extra: Vec<PathBuf> = config.rule_packs.iter().chain(&source.rules).cloned().collect();
+    for path in extra {
+        for file in pack_files(&path)? {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Failure::Usage(format!("cannot read rule pack {}: {e}", file.display())))?;
+            let pack = compile_pack(&file.display().to_string(), &text).map_err(Failure::from)?;
+            if packs.iter().any(|p: &CompiledPack| p.name == pack.name) {
+                return Err(Failure::Usage(format!("rule pack `{}` ({}) is loaded twice", pack.name, file.display())).into());
+            }
+            packs.push(pack);
+        }
+    }
+    Ok(Loaded { config, packs })
+}
+
+/// A pack path: a `.toml` file, or a directory of them.
+fn pack_files(path: &Path) -> Result<Vec<PathBuf>, Outcome> {
+    if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        return Ok(files);
+    }
+    if !path.is_file() {
+        return Err(Failure::Usage(format!("rule pack {} does not exist", path.display())).into());
+    }
+    Ok(vec![path.to_path_buf()])
+}
+
+/// The rules to run: selection from the config and the command line, with
+/// severity overrides. Unknown names are errors (a typo would silently
+/// disable nothing).
+fn active_rules<'p>(loaded: &'p Loaded, source: &RuleSource) -> Result<Vec<Active<'p>>, Outcome> {
+    let known = |name: &str| {
+        loaded
+            .packs
+            .iter()
+            .any(|p| &*p.name == name || p.rules.iter().any(|r| &*r.id == name))
+    };
+    let config_name = loaded.config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+    let config_text = loaded.config.path.as_ref().and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
+    let check_config = |named: &Named| -> Result<(), Outcome> {
+        if known(&named.name) {
+            return Ok(());
+        }
+        Err(Failure::from(
+            FileError::new(ErrorKind::UnknownName, &config_name, &config_text, named.span, format!("unknown rule or pack `{}`", named.name))
+                .label("not a loaded rule or pack")
+                .help("`connlint rules` lists them"),
+        )
+        .into())
+    };
+    for named in loaded.config.select.iter().chain(&loaded.config.disable).chain(loaded.config.severity.iter().map(|(n, _)| n)) {
+        check_config(named)?;
+    }
+    for name in source.select.iter().chain(&source.ignore) {
+        if !known(name) {
+            return Err(Failure::Usage(format!("unknown rule or pack `{name}` (`connlint rules` lists them)")).into());
+        }
+    }
+    let matches = |name: &str, rule: &connlint::rules::Rule| name == &*rule.id || name == &*rule.pack;
+    let selected: Vec<&str> = if source.select.is_empty() {
+        loaded.config.select.iter().map(|n| n.name.as_str()).collect()
+    } else {
+        source.select.iter().map(String::as_str).collect()
+    };
+    let mut active = Vec::new();
+    for rule in loaded.packs.iter().flat_map(|p| &p.rules) {
+        if !selected.is_empty() && !selected.iter().any(|s| matches(s, rule)) {
+            continue;
+        }
+        let disabled = loaded.config.disable.iter().any(|n| matches(&n.name, rule)) || source.ignore.iter().any(|n| matches(n, rule));
+        if disabled {
+            continue;
+        }
+        // A rule-level override beats a pack-level one.
+        let severity = loaded
+            .config
+            .severity
+            .iter()
+            .filter(|(n, _)| matches(&n.name, rule))
+            .max_by_key(|(n, _)| n.name.len())
+            .map_or(rule.severity, |(_, s)| *s);
+        active.push(Active { rule, severity });
+    }
+    Ok(active)
+}
+
+fn as_of(text: Option<&str>) -> Result<time::Date, Outcome> {
+    match text {
+        Some(text) => parse_date(text).ok_or_else(|| Failure::Usage(format!("--as-of `{text}` is not a date (YYYY-MM-DD)")).into()),
+        None => Ok(time::OffsetDateTime::now_utc().date()),
+    }
+}
+
+fn run_scan(args: &ScanArgs) -> Result<(Scan, time::Date, Loaded), Outcome> {
+    for path in &args.paths {
+        if !path.exists() {
+            return Err(Failure::Usage(format!("{}: no such file or directory", path.display())).into());
+        }
+    }
+    let first = args.paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let loaded = load(&args.source, first)?;
+    let as_of = as_of(args.as_of.as_deref())?;
+    let result = {
+        let rules = active_rules(&loaded, &args.source)?;
+        let options = ScanOptions {
+            paths: args.paths.clone(),
+            config: &loaded.config,
+            packs: &loaded.packs,
+            rules,
+            as_of,
+            jobs: args.jobs.unwrap_or(0),
+            max_file_size: args.max_file_size.or(loaded.config.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        };
+        scan(&options)
+    };
+    Ok((result, as_of, loaded))
+}
+
+fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
+    let (result, as_of, loaded) = run_scan(&args.scan)?;
+    match args.format {
+        CheckFormat::Human => {
+            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
+            Human { color, width }.emit(out, &result)?;
+        }
+        CheckFormat::Json => Json { as_of }.emit(out, &result)?,
+    }
+    let threshold = match args.fail_on {
+        Some(FailOn::Error) => Severity::Error,
+        Some(FailOn::Warning) => Severity::Warning,
+        Some(FailOn::Info) => Severity::Info,
+        None => loaded.config.fail_on.unwrap_or(Severity::Error),
+    };
+    let failed = result.findings.iter().any(|f| f.severity >= threshold);
+    Ok(u8::from(failed))
+}
+
+fn facts(args: &FactsArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
+    let (result, _, _) = run_scan(&args.scan)?;
+    let format = match args.format {
+        FactsFormatArg::Table => FactsFormat::Table,
+        FactsFormatArg::Json => FactsFormat::Json,
+        FactsFormatArg::Csv => FactsFormat::Csv,
+    };
+    write_facts(out, &result, format)?;
+    Ok(0)
+}
+
+fn write_rules(out: &mut dyn Write, packs: &[CompiledPack]) -> io::Result<()> {
+    let rows: Vec<[String; 5]> = packs
+        .iter()
+        .flat_map(|p| &p.rules)
+        .map(|r| {
+            [
+                r.pack.to_string(),
+                r.id.to_string(),
+                r.severity.name().to_owned(),
+                r.since.map_or_else(|| "-".to_owned(), |d| d.to_string()),
+                r.title.clone(),
+            ]
+        })
+        .collect();
+    let header = ["PACK", "RULE", "SEVERITY", "SINCE", "TITLE"].map(str::to_owned);
+    let mut widths = [0usize; 4];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.len());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        writeln!(
+            out,
+            "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {}",
+            row[0], row[1], row[2], row[3], row[4],
+            w0 = widths[0], w1 = widths[1], w2 = widths[2], w3 = widths[3]
+        )?;
+    }
+    writeln!(out, "{} rules in {} packs", rows.len(), packs.len())
+}
+
+fn explain(id: &str, source: &RuleSource, out: &mut dyn Write) -> Result<u8, Outcome> {
+    let loaded = load(source, Path::new("."))?;
+    let Some(rule) = loaded.packs.iter().flat_map(|p| &p.rules).find(|r| &*r.id == id) else {
+        return Err(Failure::Usage(format!("unknown rule `{id}` (`connlint rules` lists them)")).into());
+    };
+    writeln!(out, "{}", rule.id)?;
+    writeln!(out, "{}\n", rule.title)?;
+    let since = rule.since.map(|d| format!(", since {d}")).unwrap_or_default();
+    writeln!(out, "Severity: {}{since} (pack {})", rule.severity.name(), rule.pack)?;
+    writeln!(out, "Checks:   {}", rule.summary())?;
+    if let Some(description) = &rule.description {
+        writeln!(out, "\n{}", description.trim())?;
+    }
+    writeln!(out, "\nMessage: {}", rule.message_source)?;
+    if let Some(help) = &rule.help {
+        writeln!(out, "Fix:     {help}")?;
+    }
+    if let Some(url) = &rule.url {
+        writeln!(out, "Source:  {url}")?;
+    }
+    for (i, example) in rule.examples.iter().enumerate() {
+        let verdict = if example.expect.is_empty() { "stays quiet" } else { "fires" };
+        let name = example.name.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+        writeln!(out, "\nExample {} ({verdict}){name}", i + 1)?;
+        let files: Vec<(String, String)> = example
+            .path
+            .iter()
+            .zip(&example.content)
+            .map(|(p, c)| (p.clone(), c.clone()))
+            .chain(example.files.iter().map(|(p, c)| (p.clone(), c.clone())))
+            .collect();
+        for (path, content) in files {
+            writeln!(out, "  --- {path}")?;
+            for line in content.lines() {
+                writeln!(out, "  {}", line.trim_end_matches('\r'))?;
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn test(args: &TestArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
+    let mut packs = Vec::new();
+    if args.packs.is_empty() {
+        for (name, text) in BUILTIN_PACKS {
+            packs.push(compile_pack(name, text).map_err(Failure::from)?);
+        }
+    } else {
+        for path in &args.packs {
+            for file in pack_files(path)? {
+                let text = std::fs::read_to_string(&file)
+                    .map_err(|e| Failure::Usage(format!("cannot read rule pack {}: {e}", file.display())))?;
+                packs.push(compile_pack(&file.display().to_string(), &text).map_err(Failure::from)?);
+            }
+        }
+    }
+    let today = time::OffsetDateTime::now_utc().date();
+    let (mut passed, mut failed, mut rules_without) = (0usize, 0usize, 0usize);
+    for pack in &packs {
+        for rule in &pack.rules {
+            let results = run_examples(rule, &packs, today);
+            if results.is_empty() {
+                rules_without += 1;
+                writeln!(out, "warn {} has no examples", rule.id)?;
+                continue;
+            }
+            let failures: Vec<_> = results.iter().filter(|r| !r.verdict.passed()).collect();
+            passed += results.len() - failures.len();
+            failed += failures.len();
+            if failures.is_empty() {
+                writeln!(out, "ok   {} ({} examples)", rule.id, results.len())?;
+                continue;
+            }
+            writeln!(out, "FAIL {}", rule.id)?;
+            for result in failures {
+                let name = result.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+                match &result.verdict {
+                    Verdict::Missing(places) => {
+                        for p in places {
+                            writeln!(out, "       example {}{name}: missing finding at {p}", result.index)?;
+                        }
+                    }
+                    Verdict::Noisy(places) => {
+                        for p in places {
+                            writeln!(out, "       example {}{name}: unexpected finding at {p}", result.index)?;
+                        }
+                    }
+                    Verdict::Wrong { expected, found } => {
+                        let list = |v: &[connlint::rules::selftest::Place]| v.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                        writeln!(out, "       example {}{name}: misplaced: expected {}, found {}", result.index, list(expected), list(found))?;
+                    }
+                    Verdict::Reported | Verdict::Validated => {}
+                }
+            }
+        }
+    }
+    writeln!(out, "{passed} passed, {failed} failed")?;
+    if rules_without > 0 {
+        writeln!(out, "{rules_without} rules have no examples")?;
+    }
+    Ok(u8::from(failed > 0))
+}
+
+fn schema(out: &mut dyn Write) -> Result<u8, Outcome> {
+    let schema = schemars::schema_for!(PackFile);
+    serde_json::to_writer_pretty(&mut *out, &schema).map_err(io::Error::other)?;
+    writeln!(out)?;
+    Ok(0)
+}
