@@ -6,7 +6,7 @@
 pub fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let secretish = static_regex!(
-        r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_.-]?key|access[_.-]?key|credentials?)$|(?:password|passwd|secret)"
+        r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_.-]?key|access[_.-]?key)$|(?:password|passwd|secret)"
     );
     let pathish = static_regex!(r"(?:file|path|dir|directory|location|url|uri|name|user|username|prompt|policy|length|expiry|enabled)$");
     secretish.is_match(&lower) && !pathish.is_match(&lower)
@@ -19,6 +19,11 @@ pub fn is_secret_name(name: &str) -> bool {
 pub fn is_placeholder(value: &str) -> bool {
     let value = value.trim().trim_matches(['"', '\'']);
     if value.is_empty() {
+        return true;
+    }
+    // `-keystore ks.jks -kp ...`: command-line flags, not a secret; the
+    // flags' values are judged on their own.
+    if value.starts_with('-') && value.contains(char::is_whitespace) {
         return true;
     }
     let reference = static_regex!(
@@ -53,7 +58,7 @@ mod tests {
         ] {
             assert!(is_secret_name(name), "{name}");
         }
-        for name in ["PASSWORD_FILE", "KeystorePath", "AnaplanUser", "CertPath", "TokenUrl", "password.policy"] {
+        for name in ["PASSWORD_FILE", "Credentials", "KeystorePath", "AnaplanUser", "CertPath", "TokenUrl", "password.policy"] {
             assert!(!is_secret_name(name), "{name}");
         }
     }
@@ -63,7 +68,7 @@ mod tests {
         for value in [
             "", "${PASS}", "$PASS", "%PASS%", "!PASS!", "$(cat /run/secrets/p)", "`cat p`", "<PASSWORD>",
             "{{ vault_pass }}", "changeme", "REDACTED", "xxxxxx", "****", "ENC(AbC123==)", "![abc]",
-            "\"\"", "${secure::db.password}",
+            "\"\"", "${secure::db.password}", "-keystore ks.jks -kp x",
         ] {
             assert!(is_placeholder(value), "{value:?}");
         }
