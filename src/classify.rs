@@ -99,7 +99,11 @@ pub fn by_content(path: &Path, head: &[u8]) -> Option<FileKind> {
     if program == "env" {
         program = words.find(|w| !w.starts_with('-'))?;
     }
-    matches!(program, "sh" | "bash" | "ksh" | "dash" | "zsh" | "ash" | "mksh").then_some(FileKind::Shell)
+    matches!(
+        program,
+        "sh" | "bash" | "ksh" | "dash" | "zsh" | "ash" | "mksh"
+    )
+    .then_some(FileKind::Shell)
 }
 
 #[cfg(test)]

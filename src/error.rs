@@ -66,19 +66,25 @@ pub struct FileError {
     pub help: Option<String>,
     /// Where (none for whole-file errors).
     pub span: Option<Span>,
-    source: NamedSource<String>,
+    source: Box<NamedSource<String>>,
 }
 
 impl FileError {
     /// An error at `span` of the file `name` whose text is `text`.
-    pub fn new(kind: ErrorKind, name: &str, text: &str, span: Option<Span>, message: impl Into<String>) -> Self {
+    pub fn new(
+        kind: ErrorKind,
+        name: &str,
+        text: &str,
+        span: Option<Span>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             kind,
             message: message.into(),
             label: "here".to_owned(),
             help: None,
             span,
-            source: NamedSource::new(name, text.to_owned()).with_language("toml"),
+            source: Box::new(NamedSource::new(name, text.to_owned()).with_language("toml")),
         }
     }
 
@@ -116,11 +122,15 @@ impl Diagnostic for FileError {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.span.is_some().then_some(&self.source as &dyn SourceCode)
+        self.span
+            .is_some()
+            .then_some(self.source.as_ref() as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -135,5 +145,11 @@ impl Diagnostic for FileError {
 /// The span of a `toml` deserialization error, if it has one.
 pub fn toml_error(name: &str, text: &str, error: &toml::de::Error) -> FileError {
     let span = error.span().map(|r| Span::new(r.start, r.end));
-    FileError::new(ErrorKind::Syntax, name, text, span, error.message().trim().to_owned())
+    FileError::new(
+        ErrorKind::Syntax,
+        name,
+        text,
+        span,
+        error.message().trim().to_owned(),
+    )
 }

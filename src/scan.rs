@@ -66,7 +66,9 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
     for path in &options.paths {
         let (root, candidates, skipped) = candidates_for(path, options);
         for (rel, message) in skipped {
-            result.problems.push(Problem::file(&Arc::from(rel.as_str()), message));
+            result
+                .problems
+                .push(Problem::file(&Arc::from(rel.as_str()), message));
         }
         let includes = DiskIncludes::new(&root, options.max_file_size);
         let outcomes: Vec<FileOutcome> = with_pool(options.jobs, || {
@@ -78,10 +80,10 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
         for outcome in outcomes {
             result.files_scanned += usize::from(outcome.scanned);
             result.problems.extend(outcome.extraction.problems);
-            if !outcome.extraction.facts.is_empty() {
-                if let Some(source) = outcome.source {
-                    result.sources.insert(Arc::clone(&source.path), source);
-                }
+            if !outcome.extraction.facts.is_empty()
+                && let Some(source) = outcome.source
+            {
+                result.sources.insert(Arc::clone(&source.path), source);
             }
             result.facts.extend(outcome.extraction.facts);
         }
@@ -104,7 +106,8 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
         .collect();
     result.ignored = before - result.findings.len();
     result.sources.retain(|path, _| {
-        result.facts.iter().any(|f| &f.path == path) || result.problems.iter().any(|p| &p.path == path)
+        result.facts.iter().any(|f| &f.path == path)
+            || result.problems.iter().any(|p| &p.path == path)
     });
     result.elapsed = started.elapsed();
     result
@@ -121,26 +124,49 @@ fn with_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> T {
 /// The root and files for one path argument: a directory is walked; a file
 /// is scanned alone, relative to the current directory when it lies below
 /// it (so pre-commit's `jobs/run.sh` stays `jobs/run.sh`).
-fn candidates_for(path: &Path, options: &ScanOptions<'_>) -> (PathBuf, Vec<walk::Candidate>, Vec<(String, String)>) {
+fn candidates_for(
+    path: &Path,
+    options: &ScanOptions<'_>,
+) -> (PathBuf, Vec<walk::Candidate>, Vec<(String, String)>) {
     if path.is_dir() {
         let walked = walk::walk(path, options.config.exclude.as_ref(), options.jobs);
         return (path.to_path_buf(), walked.candidates, walked.skipped);
     }
     let cwd = std::env::current_dir().unwrap_or_default();
-    let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
     let root = if absolute.starts_with(&cwd) {
         cwd
     } else {
         absolute.parent().map(Path::to_path_buf).unwrap_or_default()
     };
     let rel = walk::relative(&root, &absolute).unwrap_or_else(|| path.display().to_string());
-    if options.config.exclude.as_ref().is_some_and(|set| set.is_match(&rel)) {
+    if options
+        .config
+        .exclude
+        .as_ref()
+        .is_some_and(|set| set.is_match(&rel))
+    {
         return (root, Vec::new(), Vec::new());
     }
     if !path.exists() {
-        return (root, Vec::new(), vec![(rel, "cannot read: no such file or directory".to_owned())]);
+        return (
+            root,
+            Vec::new(),
+            vec![(rel, "cannot read: no such file or directory".to_owned())],
+        );
     }
-    (root, vec![walk::Candidate { rel, path: path.to_path_buf() }], Vec::new())
+    (
+        root,
+        vec![walk::Candidate {
+            rel,
+            path: path.to_path_buf(),
+        }],
+        Vec::new(),
+    )
 }
 
 struct FileOutcome {
@@ -160,7 +186,10 @@ impl FileOutcome {
 
     fn problem(rel: &str, message: String) -> Self {
         let mut outcome = Self::skipped();
-        outcome.extraction.problems.push(Problem::file(&Arc::from(rel), message));
+        outcome
+            .extraction
+            .problems
+            .push(Problem::file(&Arc::from(rel), message));
         outcome
     }
 }
@@ -194,7 +223,10 @@ fn read_and_extract(
         }
         return FileOutcome::problem(
             rel,
-            format!("skipped: {size} bytes is over the size limit of {} bytes", options.max_file_size),
+            format!(
+                "skipped: {size} bytes is over the size limit of {} bytes",
+                options.max_file_size
+            ),
         );
     }
     let bytes = match read_file(&candidate.path, by_name.is_none() && !wanted_by_text) {
@@ -248,7 +280,9 @@ pub fn extract_source(
     includes: &dyn Includes,
     text_rules: &TextRules<'_>,
 ) -> Extraction {
-    let mut extraction = kind.map(|k| extract::extract(k, source, includes)).unwrap_or_default();
+    let mut extraction = kind
+        .map(|k| extract::extract(k, source, includes))
+        .unwrap_or_default();
     extraction.facts.extend(text_rules.apply(source));
     extraction
 }
@@ -276,7 +310,9 @@ impl<'a> TextRules<'a> {
     /// classifies is still read).
     pub fn wants(&self, rel: &str) -> bool {
         self.rules.iter().any(|r| match &r.target {
-            Target::Text { files: Some(files), .. } => files.is_match(rel),
+            Target::Text {
+                files: Some(files), ..
+            } => files.is_match(rel),
             _ => false,
         }) || self.extractors.iter().any(|e| e.files.is_match(rel))
     }
@@ -286,18 +322,27 @@ impl<'a> TextRules<'a> {
         let mut facts = Vec::new();
         let path = source.path.as_ref();
         for rule in &self.rules {
-            let Target::Text { regex, files } = &rule.target else { continue };
+            let Target::Text { regex, files } = &rule.target else {
+                continue;
+            };
             if files.as_ref().is_some_and(|f| !f.is_match(path)) {
                 continue;
             }
             for caps in regex.captures_iter(&source.text) {
-                let Some(m) = caps.name("value").or_else(|| caps.get(0)) else { continue };
+                let Some(m) = caps.name("value").or_else(|| caps.get(0)) else {
+                    continue;
+                };
                 if m.as_str().is_empty() {
                     continue;
                 }
                 facts.push(
-                    Fact::new(FactKind::TextMatch, m.as_str(), &source.path, Span::new(m.start(), m.end()))
-                        .with("rule", &*rule.id),
+                    Fact::new(
+                        FactKind::TextMatch,
+                        m.as_str(),
+                        &source.path,
+                        Span::new(m.start(), m.end()),
+                    )
+                    .with("rule", &*rule.id),
                 );
             }
         }
@@ -306,15 +351,25 @@ impl<'a> TextRules<'a> {
                 continue;
             }
             for caps in extractor.regex.captures_iter(&source.text) {
-                let Some(m) = caps.name("value").or_else(|| caps.get(0)) else { continue };
+                let Some(m) = caps.name("value").or_else(|| caps.get(0)) else {
+                    continue;
+                };
                 if m.as_str().is_empty() {
                     continue;
                 }
-                let mut fact = Fact::new(extractor.kind, m.as_str(), &source.path, Span::new(m.start(), m.end()));
+                let mut fact = Fact::new(
+                    extractor.kind,
+                    m.as_str(),
+                    &source.path,
+                    Span::new(m.start(), m.end()),
+                );
                 for (key, template) in &extractor.attributes {
-                    fact.attributes.insert(key.clone(), fill(template, &extractor.regex, &caps));
+                    fact.attributes
+                        .insert(key.clone(), fill(template, &extractor.regex, &caps));
                 }
-                fact.attributes.entry("source".to_owned()).or_insert_with(|| "custom".to_owned());
+                fact.attributes
+                    .entry("source".to_owned())
+                    .or_insert_with(|| "custom".to_owned());
                 facts.push(fact);
             }
         }
@@ -342,10 +397,10 @@ pub fn resolve_relative(from: &str, target: &str) -> Vec<String> {
     let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
     let mut out = Vec::new();
     for base in [dir, ""] {
-        if let Some(path) = normalize(base, target) {
-            if !out.contains(&path) {
-                out.push(path);
-            }
+        if let Some(path) = normalize(base, target)
+            && !out.contains(&path)
+        {
+            out.push(path);
         }
     }
     out
@@ -417,13 +472,13 @@ impl DiskIncludes {
 impl Includes for DiskIncludes {
     fn resolve(&self, from: &SourceFile, target: &str) -> Option<Arc<SourceFile>> {
         for rel in resolve_relative(&from.path, target) {
-            if let Ok(cache) = self.cache.lock() {
-                if let Some(hit) = cache.get(&rel) {
-                    if hit.is_some() {
-                        return hit.clone();
-                    }
-                    continue;
+            if let Ok(cache) = self.cache.lock()
+                && let Some(hit) = cache.get(&rel)
+            {
+                if hit.is_some() {
+                    return hit.clone();
                 }
+                continue;
             }
             let loaded = self.load(&rel);
             if let Ok(mut cache) = self.cache.lock() {
@@ -446,7 +501,10 @@ impl MemoryIncludes {
     /// Over `files`.
     pub fn new(files: &[Arc<SourceFile>]) -> Self {
         Self {
-            files: files.iter().map(|f| (f.path.to_string(), Arc::clone(f))).collect(),
+            files: files
+                .iter()
+                .map(|f| (f.path.to_string(), Arc::clone(f)))
+                .collect(),
         }
     }
 }
@@ -465,8 +523,14 @@ mod tests {
 
     #[test]
     fn includes_resolve_inside_the_root_only() {
-        assert_eq!(resolve_relative("jobs/run.sh", "./config/config.sh"), ["jobs/config/config.sh", "config/config.sh"]);
-        assert_eq!(resolve_relative("jobs/run.sh", "../shared/env.sh"), ["shared/env.sh"]);
+        assert_eq!(
+            resolve_relative("jobs/run.sh", "./config/config.sh"),
+            ["jobs/config/config.sh", "config/config.sh"]
+        );
+        assert_eq!(
+            resolve_relative("jobs/run.sh", "../shared/env.sh"),
+            ["shared/env.sh"]
+        );
         assert!(resolve_relative("run.sh", "../../etc/profile").is_empty());
         assert!(resolve_relative("run.sh", "/etc/profile").is_empty());
         assert!(resolve_relative("run.bat", "C:/env.bat").is_empty());

@@ -107,7 +107,13 @@ impl Config {
     pub fn load(path: &Path) -> Result<Self, FileError> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
-            FileError::new(ErrorKind::Io, &name, "", None, format!("cannot read the config file: {e}"))
+            FileError::new(
+                ErrorKind::Io,
+                &name,
+                "",
+                None,
+                format!("cannot read the config file: {e}"),
+            )
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         Self::parse(&name, &text, base).map(|mut config| {
@@ -119,9 +125,16 @@ impl Config {
     /// Parses config `text` (file `name`); relative pack paths resolve
     /// against `base`.
     pub fn parse(name: &str, text: &str, base: &Path) -> Result<Self, FileError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| crate::error::toml_error(name, text, &e))?;
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| crate::error::toml_error(name, text, &e))?;
         let error = |kind, range: std::ops::Range<usize>, message: String| {
-            FileError::new(kind, name, text, Some(Span::new(range.start, range.end)), message)
+            FileError::new(
+                kind,
+                name,
+                text,
+                Some(Span::new(range.start, range.end)),
+                message,
+            )
         };
         let named = |items: Vec<Spanned<String>>| -> Vec<Named> {
             items
@@ -134,26 +147,38 @@ impl Config {
         };
         let mut exclude = GlobSetBuilder::new();
         for glob in &raw.exclude {
-            exclude.add(glob_for(glob.get_ref()).map_err(|e| error(ErrorKind::BadGlob, glob.span(), e))?);
+            exclude.add(
+                glob_for(glob.get_ref()).map_err(|e| error(ErrorKind::BadGlob, glob.span(), e))?,
+            );
         }
         let exclude = if raw.exclude.is_empty() {
             None
         } else {
-            Some(exclude.build().map_err(|e| error(ErrorKind::BadGlob, 0..0, e.to_string()))?)
+            Some(
+                exclude
+                    .build()
+                    .map_err(|e| error(ErrorKind::BadGlob, 0..0, e.to_string()))?,
+            )
         };
         let mut ignores = Vec::new();
         for entry in raw.ignore {
             let span = entry.span();
             let entry = entry.into_inner();
             if entry.reason.trim().is_empty() {
-                return Err(error(ErrorKind::Syntax, span, "an ignore entry needs a `reason`".to_owned()));
+                return Err(error(
+                    ErrorKind::Syntax,
+                    span,
+                    "an ignore entry needs a `reason`".to_owned(),
+                ));
             }
             let mut paths = GlobSetBuilder::new();
             for glob in &entry.paths {
                 paths.add(glob_for(glob).map_err(|e| error(ErrorKind::BadGlob, span.clone(), e))?);
             }
             ignores.push(PathIgnore {
-                paths: paths.build().map_err(|e| error(ErrorKind::BadGlob, span.clone(), e.to_string()))?,
+                paths: paths
+                    .build()
+                    .map_err(|e| error(ErrorKind::BadGlob, span.clone(), e.to_string()))?,
                 rules: entry.rules,
                 reason: entry.reason,
             });
@@ -162,8 +187,12 @@ impl Config {
         for (glob, kind) in raw.extractors {
             let parsed = FileKind::from_name(kind.get_ref()).ok_or_else(|| {
                 let known: Vec<&str> = FileKind::ALL.iter().map(|k| k.name()).collect();
-                error(ErrorKind::UnknownName, kind.span(), format!("unknown extractor `{}`", kind.get_ref()))
-                    .help(format!("extractors: {}", known.join(", ")))
+                error(
+                    ErrorKind::UnknownName,
+                    kind.span(),
+                    format!("unknown extractor `{}`", kind.get_ref()),
+                )
+                .help(format!("extractors: {}", known.join(", ")))
             })?;
             let matcher = glob_for(&glob).map_err(|e| error(ErrorKind::BadGlob, kind.span(), e))?;
             extractors.push((matcher.compile_matcher(), parsed));
@@ -178,7 +207,11 @@ impl Config {
             .collect();
         Ok(Self {
             path: None,
-            rule_packs: raw.rule_packs.iter().map(|p| base.join(p.get_ref())).collect(),
+            rule_packs: raw
+                .rule_packs
+                .iter()
+                .map(|p| base.join(p.get_ref()))
+                .collect(),
             select: named(raw.select),
             disable: named(raw.disable),
             severity,
@@ -194,7 +227,11 @@ impl Config {
     /// The nearest `.connlint.toml` at or above `start`.
     pub fn find(start: &Path) -> Option<PathBuf> {
         let start = std::fs::canonicalize(start).ok()?;
-        let mut dir = if start.is_dir() { start.as_path() } else { start.parent()? };
+        let mut dir = if start.is_dir() {
+            start.as_path()
+        } else {
+            start.parent()?
+        };
         loop {
             let candidate = dir.join(CONFIG_FILE);
             if candidate.is_file() {
@@ -206,14 +243,23 @@ impl Config {
 
     /// The extractor the config maps `rel_path` to, if any.
     pub fn extractor_for(&self, rel_path: &str) -> Option<FileKind> {
-        self.extractors.iter().find(|(m, _)| m.is_match(rel_path)).map(|(_, k)| *k)
+        self.extractors
+            .iter()
+            .find(|(m, _)| m.is_match(rel_path))
+            .map(|(_, k)| *k)
     }
 
     /// The reason findings of `rule` in `rel_path` are ignored, if they are.
     pub fn ignored(&self, rule: &str, rel_path: &str) -> Option<&str> {
         self.ignores
             .iter()
-            .find(|i| i.paths.is_match(rel_path) && (i.rules.is_empty() || i.rules.iter().any(|r| r == rule || rule.starts_with(&format!("{r}.")))))
+            .find(|i| {
+                i.paths.is_match(rel_path)
+                    && (i.rules.is_empty()
+                        || i.rules
+                            .iter()
+                            .any(|r| r == rule || rule.starts_with(&format!("{r}."))))
+            })
             .map(|i| i.reason.as_str())
     }
 }
@@ -221,7 +267,10 @@ impl Config {
 /// A glob; patterns without `/` match at any depth, as in .gitignore.
 fn glob_for(pattern: &str) -> Result<Glob, String> {
     let anchored = if pattern.contains('/') {
-        pattern.trim_start_matches("./").trim_start_matches('/').to_owned()
+        pattern
+            .trim_start_matches("./")
+            .trim_start_matches('/')
+            .to_owned()
     } else {
         format!("**/{pattern}")
     };
@@ -251,11 +300,23 @@ rules = ["anaplan"]
 reason = "decommissioned in Q3"
 "#;
         let config = Config::parse(".connlint.toml", text, Path::new("/repo")).unwrap();
-        assert_eq!(config.rule_packs, [PathBuf::from("/repo/policies/extra.toml")]);
+        assert_eq!(
+            config.rule_packs,
+            [PathBuf::from("/repo/policies/extra.toml")]
+        );
         assert_eq!(config.fail_on, Some(Severity::Warning));
-        assert_eq!(config.extractor_for("jobs/nightly.txt"), Some(FileKind::Shell));
-        assert_eq!(config.ignored("anaplan.connect-below-1-4", "legacy/a/run.sh"), Some("decommissioned in Q3"));
-        assert_eq!(config.ignored("java.runtime-below-8", "legacy/a/run.sh"), None);
+        assert_eq!(
+            config.extractor_for("jobs/nightly.txt"),
+            Some(FileKind::Shell)
+        );
+        assert_eq!(
+            config.ignored("anaplan.connect-below-1-4", "legacy/a/run.sh"),
+            Some("decommissioned in Q3")
+        );
+        assert_eq!(
+            config.ignored("java.runtime-below-8", "legacy/a/run.sh"),
+            None
+        );
         assert!(config.exclude.unwrap().is_match("deep/x.bak"));
     }
 

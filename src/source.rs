@@ -84,13 +84,17 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Decoded {
     let text: String = char::decode_utf16(units)
         .map(|c| {
             c.unwrap_or_else(|_| {
-                lossy = Some("UTF-16 text with unpaired surrogates; they were replaced with U+FFFD".to_owned());
+                lossy = Some(
+                    "UTF-16 text with unpaired surrogates; they were replaced with U+FFFD"
+                        .to_owned(),
+                );
                 char::REPLACEMENT_CHARACTER
             })
         })
         .collect();
     if bytes.len() % 2 == 1 {
-        lossy = Some("UTF-16 text with an odd number of bytes; the last byte was dropped".to_owned());
+        lossy =
+            Some("UTF-16 text with an odd number of bytes; the last byte was dropped".to_owned());
     }
     Decoded { text, lossy }
 }

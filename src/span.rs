@@ -46,11 +46,13 @@ impl Span {
     }
 
     /// The span shifted right by `offset` bytes.
+    #[must_use]
     pub fn shift(self, offset: usize) -> Self {
         Self::new(self.start as usize + offset, self.end as usize + offset)
     }
 
     /// The smallest span covering both.
+    #[must_use]
     pub fn cover(self, other: Span) -> Self {
         Self {
             start: self.start.min(other.start),

@@ -115,7 +115,9 @@ impl Version {
         let rest = &trimmed[caps.get(0).map_or(0, |m| m.end())..];
         let pre = rest
             .strip_prefix("-ea")
-            .filter(|tail| tail.is_empty() || !tail.starts_with(|c: char| c.is_ascii_alphanumeric()))
+            .filter(|tail| {
+                tail.is_empty() || !tail.starts_with(|c: char| c.is_ascii_alphanumeric())
+            })
             .map(|_| "ea".to_owned());
         Ok(Self { parts, pre, build })
     }
@@ -133,7 +135,9 @@ impl Version {
         let dashed;
         let trimmed = if !trimmed.contains('.')
             && trimmed.contains('-')
-            && trimmed.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            && trimmed
+                .split('-')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         {
             dashed = trimmed.replace('-', ".");
             dashed.as_str()
@@ -171,7 +175,10 @@ impl Version {
 
     /// Number of components up to the last non-zero one (at least 1).
     fn significant(&self) -> usize {
-        self.parts.iter().rposition(|&p| p != 0).map_or(1, |i| i + 1)
+        self.parts
+            .iter()
+            .rposition(|&p| p != 0)
+            .map_or(1, |i| i + 1)
     }
 
     fn component(&self, index: usize) -> u64 {
@@ -221,20 +228,20 @@ impl Ord for Version {
 
 /// Semver precedence of pre-release labels: numeric identifiers compare as
 /// numbers and sort before alphanumeric ones.
-fn cmp_pre(a: &str, b: &str) -> Ordering {
-    let mut left = a.split('.');
-    let mut right = b.split('.');
+fn cmp_pre(left: &str, right: &str) -> Ordering {
+    let mut left = left.split('.');
+    let mut right = right.split('.');
     loop {
         match (left.next(), right.next()) {
             (None, None) => return Ordering::Equal,
             (None, Some(_)) => return Ordering::Less,
             (Some(_), None) => return Ordering::Greater,
-            (Some(x), Some(y)) => {
-                let order = match (x.parse::<u64>(), y.parse::<u64>()) {
-                    (Ok(m), Ok(n)) => m.cmp(&n),
+            (Some(ours), Some(theirs)) => {
+                let order = match (ours.parse::<u64>(), theirs.parse::<u64>()) {
+                    (Ok(ours), Ok(theirs)) => ours.cmp(&theirs),
                     (Ok(_), Err(_)) => Ordering::Less,
                     (Err(_), Ok(_)) => Ordering::Greater,
-                    (Err(_), Err(_)) => x.cmp(y),
+                    (Err(_), Err(_)) => ours.cmp(theirs),
                 };
                 if order.is_ne() {
                     return order;
@@ -420,7 +427,14 @@ mod tests {
     #[test]
     fn java_spellings_of_one_release_are_equal() {
         let reference = java("1.8.0_161");
-        for spelling in ["8u161", "8.0.161", "jdk1.8.0_161", "jre1.8.0_161", "jdk-8u161", "1.8.0.161"] {
+        for spelling in [
+            "8u161",
+            "8.0.161",
+            "jdk1.8.0_161",
+            "jre1.8.0_161",
+            "jdk-8u161",
+            "1.8.0.161",
+        ] {
             assert_eq!(java(spelling), reference, "{spelling}");
         }
         assert_eq!(java("1.7"), java("7"));
@@ -431,8 +445,19 @@ mod tests {
     #[test]
     fn java_orders_across_the_renumbering() {
         let order = [
-            "1.6.0_45", "7", "7u80", "1.8.0_151", "8u161", "1.8.0_202", "8u452", "9", "11.0.2+9",
-            "11.0.11", "17", "17.0.2+8", "21",
+            "1.6.0_45",
+            "7",
+            "7u80",
+            "1.8.0_151",
+            "8u161",
+            "1.8.0_202",
+            "8u452",
+            "9",
+            "11.0.2+9",
+            "11.0.11",
+            "17",
+            "17.0.2+8",
+            "21",
         ];
         for pair in order.windows(2) {
             assert!(java(pair[0]) < java(pair[1]), "{} < {}", pair[0], pair[1]);

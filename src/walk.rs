@@ -50,7 +50,9 @@ pub fn walk(root: &Path, exclude: Option<&GlobSet>, threads: usize) -> Walked {
                 Ok(entry) => entry,
                 Err(error) => {
                     if let Ok(mut found) = found.lock() {
-                        found.skipped.push((String::new(), format!("cannot walk: {error}")));
+                        found
+                            .skipped
+                            .push((String::new(), format!("cannot walk: {error}")));
                     }
                     return WalkState::Continue;
                 }
@@ -60,7 +62,11 @@ pub fn walk(root: &Path, exclude: Option<&GlobSet>, threads: usize) -> Walked {
             };
             if exclude.is_some_and(|set| set.is_match(&rel)) {
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                return if is_dir { WalkState::Skip } else { WalkState::Continue };
+                return if is_dir {
+                    WalkState::Skip
+                } else {
+                    WalkState::Continue
+                };
             }
             let Some(file_type) = entry.file_type() else {
                 return WalkState::Continue;
@@ -85,7 +91,9 @@ pub fn walk(root: &Path, exclude: Option<&GlobSet>, threads: usize) -> Walked {
             WalkState::Continue
         })
     });
-    let mut walked = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut walked = found
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     walked.candidates.sort();
     walked.skipped.sort();
     walked
@@ -99,7 +107,9 @@ fn check_symlink(link: &Path, canonical_root: &Path) -> Result<(), Option<String
         return Err(Some("skipped: broken symlink".to_owned()));
     };
     if !target.starts_with(canonical_root) {
-        return Err(Some("skipped: symlink points outside the scanned root".to_owned()));
+        return Err(Some(
+            "skipped: symlink points outside the scanned root".to_owned(),
+        ));
     }
     if target.is_file() { Ok(()) } else { Err(None) }
 }

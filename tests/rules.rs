@@ -39,7 +39,12 @@ fn builtin_rule_examples_pass() {
         }
     }
     assert!(count > 20, "only {count} examples");
-    assert!(failures.is_empty(), "{} failing examples:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing examples:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -58,7 +63,11 @@ fn every_builtin_rule_is_complete() {
             if rule.help.as_deref().is_none_or(str::is_empty) {
                 problems.push(format!("{}: no help", rule.id));
             }
-            if rule.url.as_deref().is_none_or(|u| !u.starts_with("https://")) {
+            if rule
+                .url
+                .as_deref()
+                .is_none_or(|u| !u.starts_with("https://"))
+            {
                 problems.push(format!("{}: no https url", rule.id));
             }
         }

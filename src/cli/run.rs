@@ -1,5 +1,8 @@
 //! The commands. This is the only module that prints.
-#![expect(clippy::print_stderr, reason = "the CLI reports fatal errors on stderr")]
+#![expect(
+    clippy::print_stderr,
+    reason = "the CLI reports fatal errors on stderr"
+)]
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -14,15 +17,18 @@ use connlint::report::Emitter;
 use connlint::report::facts::{FactsFormat, write_facts};
 use connlint::report::human::Human;
 use connlint::report::json::Json;
+use connlint::rules::BUILTIN_PACKS;
 use connlint::rules::compile::{CompiledPack, compile_pack, parse_date};
 use connlint::rules::eval::Active;
 use connlint::rules::schema::PackFile;
 use connlint::rules::selftest::{Verdict, run_examples};
-use connlint::rules::BUILTIN_PACKS;
 use connlint::settings::{Config, DEFAULT_MAX_FILE_SIZE, Named};
 use connlint::{Scan, ScanOptions, scan};
 
-use super::args::{CheckArgs, CheckFormat, Cli, Command, FactsArgs, FactsFormatArg, FailOn, RuleSource, ScanArgs, TestArgs};
+use super::args::{
+    CheckArgs, CheckFormat, Cli, Command, FactsArgs, FactsFormatArg, FailOn, RuleSource, ScanArgs,
+    TestArgs,
+};
 
 /// Why a command stopped before doing its work (exit 2).
 enum Failure {
@@ -47,10 +53,12 @@ pub(crate) fn run() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(&args, &mut out),
         Command::Facts(args) => facts(&args, &mut out),
-        Command::Rules(args) => load(&args.source, Path::new(".")).and_then(|loaded| {
-            write_rules(&mut out, &loaded.packs).map_err(Outcome::Io)?;
-            Ok(0)
-        }).map_err(into_outcome),
+        Command::Rules(args) => load(&args.source, Path::new("."))
+            .and_then(|loaded| {
+                write_rules(&mut out, &loaded.packs).map_err(Outcome::Io)?;
+                Ok(0)
+            })
+            .map_err(into_outcome),
         Command::Explain(args) => explain(&args.rule, &args.source, &mut out),
         Command::Test(args) => test(&args, &mut out),
         Command::Schema => schema(&mut out),
@@ -58,7 +66,9 @@ pub(crate) fn run() -> ExitCode {
     let flushed = out.flush();
     match (result, flushed) {
         (Ok(code), Ok(())) => ExitCode::from(code),
-        (Err(Outcome::Io(e)), _) | (Ok(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        (Err(Outcome::Io(e)), _) | (Ok(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         (Err(Outcome::Io(e)), _) | (Ok(_), Err(e)) => {
             eprintln!("connlint: cannot write the report: {e}");
             ExitCode::from(2)
@@ -102,7 +112,10 @@ fn report_failure(failure: &Failure) {
             };
             let mut rendered = String::new();
             let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-            if handler.render_report(&mut rendered, error.as_ref() as &dyn Diagnostic).is_ok() {
+            if handler
+                .render_report(&mut rendered, error.as_ref() as &dyn Diagnostic)
+                .is_ok()
+            {
                 eprint!("{rendered}");
             } else {
                 eprintln!("connlint: {error}");
@@ -126,7 +139,9 @@ fn load(source: &RuleSource, first_path: &Path) -> Result<Loaded, Outcome> {
     };
     let config = match &config_path {
         Some(path) if !path.is_file() => {
-            return Err(Failure::Usage(format!("config file {} does not exist", path.display())).into());
+            return Err(
+                Failure::Usage(format!("config file {} does not exist", path.display())).into(),
+            );
         }
         Some(path) => Config::load(path).map_err(Failure::from)?,
         None => Config::default(),
@@ -137,14 +152,25 @@ fn load(source: &RuleSource, first_path: &Path) -> Result<Loaded, Outcome> {
             packs.push(compile_pack(name, text).map_err(Failure::from)?);
         }
     }
-    let extra: Vec<PathBuf> = config.rule_packs.iter().chain(&source.rules).cloned().collect();
+    let extra: Vec<PathBuf> = config
+        .rule_packs
+        .iter()
+        .chain(&source.rules)
+        .cloned()
+        .collect();
     for path in extra {
         for file in pack_files(&path)? {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| Failure::Usage(format!("cannot read rule pack {}: {e}", file.display())))?;
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                Failure::Usage(format!("cannot read rule pack {}: {e}", file.display()))
+            })?;
             let pack = compile_pack(&file.display().to_string(), &text).map_err(Failure::from)?;
             if packs.iter().any(|p: &CompiledPack| p.name == pack.name) {
-                return Err(Failure::Usage(format!("rule pack `{}` ({}) is loaded twice", pack.name, file.display())).into());
+                return Err(Failure::Usage(format!(
+                    "rule pack `{}` ({}) is loaded twice",
+                    pack.name,
+                    file.display()
+                ))
+                .into());
             }
             packs.push(pack);
         }
@@ -180,30 +206,61 @@ fn active_rules<'p>(loaded: &'p Loaded, source: &RuleSource) -> Result<Vec<Activ
             .iter()
             .any(|p| &*p.name == name || p.rules.iter().any(|r| &*r.id == name))
     };
-    let config_name = loaded.config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-    let config_text = loaded.config.path.as_ref().and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
+    let config_name = loaded
+        .config
+        .path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let config_text = loaded
+        .config
+        .path
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default();
     let check_config = |named: &Named| -> Result<(), Outcome> {
         if known(&named.name) {
             return Ok(());
         }
         Err(Failure::from(
-            FileError::new(ErrorKind::UnknownName, &config_name, &config_text, named.span, format!("unknown rule or pack `{}`", named.name))
-                .label("not a loaded rule or pack")
-                .help("`connlint rules` lists them"),
+            FileError::new(
+                ErrorKind::UnknownName,
+                &config_name,
+                &config_text,
+                named.span,
+                format!("unknown rule or pack `{}`", named.name),
+            )
+            .label("not a loaded rule or pack")
+            .help("`connlint rules` lists them"),
         )
         .into())
     };
-    for named in loaded.config.select.iter().chain(&loaded.config.disable).chain(loaded.config.severity.iter().map(|(n, _)| n)) {
+    for named in loaded
+        .config
+        .select
+        .iter()
+        .chain(&loaded.config.disable)
+        .chain(loaded.config.severity.iter().map(|(n, _)| n))
+    {
         check_config(named)?;
     }
     for name in source.select.iter().chain(&source.ignore) {
         if !known(name) {
-            return Err(Failure::Usage(format!("unknown rule or pack `{name}` (`connlint rules` lists them)")).into());
+            return Err(Failure::Usage(format!(
+                "unknown rule or pack `{name}` (`connlint rules` lists them)"
+            ))
+            .into());
         }
     }
-    let matches = |name: &str, rule: &connlint::rules::Rule| name == &*rule.id || name == &*rule.pack;
+    let matches =
+        |name: &str, rule: &connlint::rules::Rule| name == &*rule.id || name == &*rule.pack;
     let selected: Vec<&str> = if source.select.is_empty() {
-        loaded.config.select.iter().map(|n| n.name.as_str()).collect()
+        loaded
+            .config
+            .select
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect()
     } else {
         source.select.iter().map(String::as_str).collect()
     };
@@ -212,7 +269,8 @@ fn active_rules<'p>(loaded: &'p Loaded, source: &RuleSource) -> Result<Vec<Activ
         if !selected.is_empty() && !selected.iter().any(|s| matches(s, rule)) {
             continue;
         }
-        let disabled = loaded.config.disable.iter().any(|n| matches(&n.name, rule)) || source.ignore.iter().any(|n| matches(n, rule));
+        let disabled = loaded.config.disable.iter().any(|n| matches(&n.name, rule))
+            || source.ignore.iter().any(|n| matches(n, rule));
         if disabled {
             continue;
         }
@@ -231,7 +289,9 @@ fn active_rules<'p>(loaded: &'p Loaded, source: &RuleSource) -> Result<Vec<Activ
 
 fn as_of(text: Option<&str>) -> Result<time::Date, Outcome> {
     match text {
-        Some(text) => parse_date(text).ok_or_else(|| Failure::Usage(format!("--as-of `{text}` is not a date (YYYY-MM-DD)")).into()),
+        Some(text) => parse_date(text).ok_or_else(|| {
+            Failure::Usage(format!("--as-of `{text}` is not a date (YYYY-MM-DD)")).into()
+        }),
         None => Ok(time::OffsetDateTime::now_utc().date()),
     }
 }
@@ -239,7 +299,9 @@ fn as_of(text: Option<&str>) -> Result<time::Date, Outcome> {
 fn run_scan(args: &ScanArgs) -> Result<(Scan, time::Date, Loaded), Outcome> {
     for path in &args.paths {
         if !path.exists() {
-            return Err(Failure::Usage(format!("{}: no such file or directory", path.display())).into());
+            return Err(
+                Failure::Usage(format!("{}: no such file or directory", path.display())).into(),
+            );
         }
     }
     let first = args.paths.first().map_or(Path::new("."), PathBuf::as_path);
@@ -254,7 +316,10 @@ fn run_scan(args: &ScanArgs) -> Result<(Scan, time::Date, Loaded), Outcome> {
             rules,
             as_of,
             jobs: args.jobs.unwrap_or(0),
-            max_file_size: args.max_file_size.or(loaded.config.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            max_file_size: args
+                .max_file_size
+                .or(loaded.config.max_file_size)
+                .unwrap_or(DEFAULT_MAX_FILE_SIZE),
         };
         scan(&options)
     };
@@ -266,7 +331,10 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
     match args.format {
         CheckFormat::Human => {
             let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
+            let width = std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(100);
             Human { color, width }.emit(out, &result)?;
         }
         CheckFormat::Json => Json { as_of }.emit(out, &result)?,
@@ -317,8 +385,15 @@ fn write_rules(out: &mut dyn Write, packs: &[CompiledPack]) -> io::Result<()> {
         writeln!(
             out,
             "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {}",
-            row[0], row[1], row[2], row[3], row[4],
-            w0 = widths[0], w1 = widths[1], w2 = widths[2], w3 = widths[3]
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3]
         )?;
     }
     writeln!(out, "{} rules in {} packs", rows.len(), packs.len())
@@ -326,13 +401,28 @@ fn write_rules(out: &mut dyn Write, packs: &[CompiledPack]) -> io::Result<()> {
 
 fn explain(id: &str, source: &RuleSource, out: &mut dyn Write) -> Result<u8, Outcome> {
     let loaded = load(source, Path::new("."))?;
-    let Some(rule) = loaded.packs.iter().flat_map(|p| &p.rules).find(|r| &*r.id == id) else {
-        return Err(Failure::Usage(format!("unknown rule `{id}` (`connlint rules` lists them)")).into());
+    let Some(rule) = loaded
+        .packs
+        .iter()
+        .flat_map(|p| &p.rules)
+        .find(|r| &*r.id == id)
+    else {
+        return Err(
+            Failure::Usage(format!("unknown rule `{id}` (`connlint rules` lists them)")).into(),
+        );
     };
     writeln!(out, "{}", rule.id)?;
     writeln!(out, "{}\n", rule.title)?;
-    let since = rule.since.map(|d| format!(", since {d}")).unwrap_or_default();
-    writeln!(out, "Severity: {}{since} (pack {})", rule.severity.name(), rule.pack)?;
+    let since = rule
+        .since
+        .map(|d| format!(", since {d}"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "Severity: {}{since} (pack {})",
+        rule.severity.name(),
+        rule.pack
+    )?;
     writeln!(out, "Checks:   {}", rule.summary())?;
     if let Some(description) = &rule.description {
         writeln!(out, "\n{}", description.trim())?;
@@ -345,8 +435,16 @@ fn explain(id: &str, source: &RuleSource, out: &mut dyn Write) -> Result<u8, Out
         writeln!(out, "Source:  {url}")?;
     }
     for (i, example) in rule.examples.iter().enumerate() {
-        let verdict = if example.expect.is_empty() { "stays quiet" } else { "fires" };
-        let name = example.name.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+        let verdict = if example.expect.is_empty() {
+            "stays quiet"
+        } else {
+            "fires"
+        };
+        let name = example
+            .name
+            .as_deref()
+            .map(|n| format!(": {n}"))
+            .unwrap_or_default();
         writeln!(out, "\nExample {} ({verdict}){name}", i + 1)?;
         let files: Vec<(String, String)> = example
             .path
@@ -374,9 +472,11 @@ fn test(args: &TestArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
     } else {
         for path in &args.packs {
             for file in pack_files(path)? {
-                let text = std::fs::read_to_string(&file)
-                    .map_err(|e| Failure::Usage(format!("cannot read rule pack {}: {e}", file.display())))?;
-                packs.push(compile_pack(&file.display().to_string(), &text).map_err(Failure::from)?);
+                let text = std::fs::read_to_string(&file).map_err(|e| {
+                    Failure::Usage(format!("cannot read rule pack {}: {e}", file.display()))
+                })?;
+                packs
+                    .push(compile_pack(&file.display().to_string(), &text).map_err(Failure::from)?);
             }
         }
     }
@@ -399,21 +499,44 @@ fn test(args: &TestArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
             }
             writeln!(out, "FAIL {}", rule.id)?;
             for result in failures {
-                let name = result.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+                let name = result
+                    .name
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default();
                 match &result.verdict {
                     Verdict::Missing(places) => {
                         for p in places {
-                            writeln!(out, "       example {}{name}: missing finding at {p}", result.index)?;
+                            writeln!(
+                                out,
+                                "       example {}{name}: missing finding at {p}",
+                                result.index
+                            )?;
                         }
                     }
                     Verdict::Noisy(places) => {
                         for p in places {
-                            writeln!(out, "       example {}{name}: unexpected finding at {p}", result.index)?;
+                            writeln!(
+                                out,
+                                "       example {}{name}: unexpected finding at {p}",
+                                result.index
+                            )?;
                         }
                     }
                     Verdict::Wrong { expected, found } => {
-                        let list = |v: &[connlint::rules::selftest::Place]| v.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
-                        writeln!(out, "       example {}{name}: misplaced: expected {}, found {}", result.index, list(expected), list(found))?;
+                        let list = |v: &[connlint::rules::selftest::Place]| {
+                            v.iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        };
+                        writeln!(
+                            out,
+                            "       example {}{name}: misplaced: expected {}, found {}",
+                            result.index,
+                            list(expected),
+                            list(found)
+                        )?;
                     }
                     Verdict::Reported | Verdict::Validated => {}
                 }

@@ -48,7 +48,10 @@ pub fn jar_versions(text: &str) -> Vec<Clue> {
             kind: FactKind::ConnectorVersion,
             range: version.range(),
             value: version.as_str().to_owned(),
-            attributes: vec![("product", PRODUCT.to_owned()), ("source", "jar".to_owned())],
+            attributes: vec![
+                ("product", PRODUCT.to_owned()),
+                ("source", "jar".to_owned()),
+            ],
         })
         .collect()
 }
@@ -83,13 +86,45 @@ fn flag(word: &str) -> Option<Flag> {
         "via" => Flag::Via,
         "viauser" | "vu" => Flag::ViaUser,
         "oauth-client-id" | "oauthclientid" | "ocid" | "clientid" => Flag::OAuthClient,
-        "keystorealias" | "ka" | "workspace" | "w" | "model" | "m" | "file" | "f" | "put" | "get"
-        | "import" | "im" | "export" | "action" | "process" | "pr" | "output" | "chunksize"
-        | "locale" | "emptyput" | "retrycount" | "retrytimeout" | "httptimeout" | "maxconnections"
-        | "jdbcproperties" | "loadclientcredentials" | "mappingproperties" | "encoding" | "separator"
-        | "quote" | "header" | "debuglevel" | "source" | "target" | "ii" | "ie" | "ia" | "ip" | "im2" => {
-            Flag::Other
-        }
+        "keystorealias"
+        | "ka"
+        | "workspace"
+        | "w"
+        | "model"
+        | "m"
+        | "file"
+        | "f"
+        | "put"
+        | "get"
+        | "import"
+        | "im"
+        | "export"
+        | "action"
+        | "process"
+        | "pr"
+        | "output"
+        | "chunksize"
+        | "locale"
+        | "emptyput"
+        | "retrycount"
+        | "retrytimeout"
+        | "httptimeout"
+        | "maxconnections"
+        | "jdbcproperties"
+        | "loadclientcredentials"
+        | "mappingproperties"
+        | "encoding"
+        | "separator"
+        | "quote"
+        | "header"
+        | "debuglevel"
+        | "source"
+        | "target"
+        | "ii"
+        | "ie"
+        | "ia"
+        | "ip"
+        | "im2" => Flag::Other,
         _ => return None,
     };
     Some(flag)
@@ -107,7 +142,10 @@ pub fn analyze_command(words: &[&str]) -> Vec<Located> {
         let word = words[i];
         let Some(kind) = flag(word) else {
             // An unknown flag followed by a plain word: the word is its value.
-            if word.starts_with('-') && words.get(i + 1).is_some_and(|w| !w.starts_with('-')) && !is_switch(word) {
+            if word.starts_with('-')
+                && words.get(i + 1).is_some_and(|w| !w.starts_with('-'))
+                && !is_switch(word)
+            {
                 i += 1;
             }
             i += 1;
@@ -123,7 +161,11 @@ pub fn analyze_command(words: &[&str]) -> Vec<Located> {
         invocation.record(kind, i + 1, value, &mut out);
         i += 2;
     }
-    let auth_url = if invocation.auth_url { "present" } else { "absent" };
+    let auth_url = if invocation.auth_url {
+        "present"
+    } else {
+        "absent"
+    };
     out.push(Located {
         word: client_word,
         clue: clue(
@@ -142,9 +184,33 @@ pub fn analyze_command(words: &[&str]) -> Vec<Located> {
 fn is_switch(word: &str) -> bool {
     matches!(
         word.to_ascii_lowercase().as_str(),
-        "-execute" | "-x" | "-debug" | "-d" | "-quiet" | "-q" | "-help" | "-h" | "-version" | "-w" | "-m"
-            | "-f" | "-i" | "-e" | "-a" | "-p" | "-l" | "-workspaces" | "-models" | "-files" | "-imports"
-            | "-exports" | "-actions" | "-processes" | "-forceregister" | "--forceregister" | "--rotatable"
+        "-execute"
+            | "-x"
+            | "-debug"
+            | "-d"
+            | "-quiet"
+            | "-q"
+            | "-help"
+            | "-h"
+            | "-version"
+            | "-w"
+            | "-m"
+            | "-f"
+            | "-i"
+            | "-e"
+            | "-a"
+            | "-p"
+            | "-l"
+            | "-workspaces"
+            | "-models"
+            | "-files"
+            | "-imports"
+            | "-exports"
+            | "-actions"
+            | "-processes"
+            | "-forceregister"
+            | "--forceregister"
+            | "--rotatable"
     )
 }
 
@@ -215,7 +281,14 @@ impl Invocation {
                     push(clue(FactKind::AuthMethod, user, "basic", vec![]));
                 }
                 if let Some(range) = password {
-                    push(secret(range, if kind == Flag::User { "-user" } else { "-viauser" }));
+                    push(secret(
+                        range,
+                        if kind == Flag::User {
+                            "-user"
+                        } else {
+                            "-viauser"
+                        },
+                    ));
                 }
             }
             Flag::Certificate => {
@@ -269,7 +342,12 @@ impl Invocation {
     }
 }
 
-fn clue(kind: FactKind, range: Range<usize>, value: &str, mut attributes: Vec<(&'static str, String)>) -> Clue {
+fn clue(
+    kind: FactKind,
+    range: Range<usize>,
+    value: &str,
+    mut attributes: Vec<(&'static str, String)>,
+) -> Clue {
     attributes.push(("product", PRODUCT.to_owned()));
     Clue {
         kind,
@@ -280,7 +358,12 @@ fn clue(kind: FactKind, range: Range<usize>, value: &str, mut attributes: Vec<(&
 }
 
 fn secret(range: Range<usize>, setting: &str) -> Clue {
-    clue(FactKind::Secret, range, "", vec![("setting", setting.to_owned())])
+    clue(
+        FactKind::Secret,
+        range,
+        "",
+        vec![("setting", setting.to_owned())],
+    )
 }
 
 fn reference(range: Range<usize>, path: &str, role: &str) -> Clue {
@@ -344,7 +427,13 @@ mod tests {
     fn found(words: &[&str]) -> Vec<(FactKind, String, String)> {
         analyze_command(words)
             .into_iter()
-            .map(|l| (l.clue.kind, l.clue.value.clone(), words[l.word][l.clue.range].to_owned()))
+            .map(|l| {
+                (
+                    l.clue.kind,
+                    l.clue.value.clone(),
+                    words[l.word][l.clue.range].to_owned(),
+                )
+            })
             .collect()
     }
 
@@ -363,20 +452,49 @@ mod tests {
         assert_eq!(
             facts,
             [
-                (FactKind::EndpointUrl, "https://api.anaplan.com/1/3".into(), "https://api.anaplan.com/1/3".into()),
-                (FactKind::AuthMethod, "basic".into(), "fred@example.com".into()),
+                (
+                    FactKind::EndpointUrl,
+                    "https://api.anaplan.com/1/3".into(),
+                    "https://api.anaplan.com/1/3".into()
+                ),
+                (
+                    FactKind::AuthMethod,
+                    "basic".into(),
+                    "fred@example.com".into()
+                ),
                 (FactKind::Secret, String::new(), "Passw0rd".into()),
-                (FactKind::ConnectorUse, PRODUCT.into(), "./AnaplanClient.sh".into()),
+                (
+                    FactKind::ConnectorUse,
+                    PRODUCT.into(),
+                    "./AnaplanClient.sh".into()
+                ),
             ]
         );
         let api = analyze_command(&["AnaplanClient.sh", "-s", "https://api.anaplan.com/1/3/"]);
-        assert!(api[0].clue.attributes.contains(&("api_version", "1.3".to_owned())));
+        assert!(
+            api[0]
+                .clue
+                .attributes
+                .contains(&("api_version", "1.3".to_owned()))
+        );
     }
 
     #[test]
     fn certificate_alone_is_anaplan_issued() {
-        let facts = found(&["java", "-cp", "anaplan-connect-1.3.3.5.jar", MAIN_CLASS, "-c", "/certs/me.cer", "-W"]);
-        assert!(facts.contains(&(FactKind::AuthMethod, "certificate-anaplan".into(), "/certs/me.cer".into())));
+        let facts = found(&[
+            "java",
+            "-cp",
+            "anaplan-connect-1.3.3.5.jar",
+            MAIN_CLASS,
+            "-c",
+            "/certs/me.cer",
+            "-W",
+        ]);
+        assert!(facts.contains(&(
+            FactKind::AuthMethod,
+            "certificate-anaplan".into(),
+            "/certs/me.cer".into()
+        )));
         assert!(facts.contains(&(FactKind::ConnectorUse, PRODUCT.into(), MAIN_CLASS.into())));
     }
 
@@ -389,20 +507,63 @@ mod tests {
             "-privatekey",
             r"C:\certs\client.key:${KEY_PASS}",
         ]);
-        assert!(facts.contains(&(FactKind::AuthMethod, "certificate-ca".into(), r"C:\certs\client.pem".into())));
-        assert!(facts.contains(&(FactKind::CertReference, r"C:\certs\client.key".into(), r"C:\certs\client.key".into())));
-        assert!(!facts.iter().any(|f| f.0 == FactKind::Secret), "placeholder passphrase");
+        assert!(facts.contains(&(
+            FactKind::AuthMethod,
+            "certificate-ca".into(),
+            r"C:\certs\client.pem".into()
+        )));
+        assert!(facts.contains(&(
+            FactKind::CertReference,
+            r"C:\certs\client.key".into(),
+            r"C:\certs\client.key".into()
+        )));
+        assert!(
+            !facts.iter().any(|f| f.0 == FactKind::Secret),
+            "placeholder passphrase"
+        );
     }
 
     #[test]
     fn keystore_password_is_a_secret_unless_placeholder() {
-        let facts = found(&["AnaplanClient.sh", "-k", "/ks.jks", "-ka", "me", "-kp", "hunter22", "-auth", "https://auth.anaplan.com"]);
+        let facts = found(&[
+            "AnaplanClient.sh",
+            "-k",
+            "/ks.jks",
+            "-ka",
+            "me",
+            "-kp",
+            "hunter22",
+            "-auth",
+            "https://auth.anaplan.com",
+        ]);
         assert!(facts.contains(&(FactKind::Secret, String::new(), "hunter22".into())));
-        assert!(facts.contains(&(FactKind::AuthMethod, "certificate-ca".into(), "/ks.jks".into())));
-        let uses = analyze_command(&["AnaplanClient.sh", "-k", "/ks.jks", "-auth", "https://auth.anaplan.com"]);
-        let use_fact = uses.iter().find(|l| l.clue.kind == FactKind::ConnectorUse).unwrap();
-        assert!(use_fact.clue.attributes.contains(&("auth_url", "present".to_owned())));
-        assert!(found(&["AnaplanClient.sh", "-kp", "%KS_PASS%"]).iter().all(|f| f.0 != FactKind::Secret));
+        assert!(facts.contains(&(
+            FactKind::AuthMethod,
+            "certificate-ca".into(),
+            "/ks.jks".into()
+        )));
+        let uses = analyze_command(&[
+            "AnaplanClient.sh",
+            "-k",
+            "/ks.jks",
+            "-auth",
+            "https://auth.anaplan.com",
+        ]);
+        let use_fact = uses
+            .iter()
+            .find(|l| l.clue.kind == FactKind::ConnectorUse)
+            .unwrap();
+        assert!(
+            use_fact
+                .clue
+                .attributes
+                .contains(&("auth_url", "present".to_owned()))
+        );
+        assert!(
+            found(&["AnaplanClient.sh", "-kp", "%KS_PASS%"])
+                .iter()
+                .all(|f| f.0 != FactKind::Secret)
+        );
     }
 
     #[test]
@@ -414,10 +575,18 @@ mod tests {
 
     #[test]
     fn jar_names() {
-        let versions = |t: &str| jar_versions(t).into_iter().map(|c| c.value).collect::<Vec<_>>();
+        let versions = |t: &str| {
+            jar_versions(t)
+                .into_iter()
+                .map(|c| c.value)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(versions("lib/anaplan-connect-1.3.3.5.jar"), ["1.3.3.5"]);
         assert_eq!(versions("anaplan-connect-1-3-3-3.jar"), ["1-3-3-3"]);
-        assert_eq!(versions("anaplan-connect-4.3.0-jar-with-dependencies.jar"), ["4.3.0"]);
+        assert_eq!(
+            versions("anaplan-connect-4.3.0-jar-with-dependencies.jar"),
+            ["4.3.0"]
+        );
         assert!(versions("anaplan-connect-*.jar").is_empty());
         assert!(versions("anaplan-connect-@rel@.jar").is_empty());
     }

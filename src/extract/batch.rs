@@ -51,7 +51,10 @@ impl Dialect for Batch {
     }
 
     fn actions(&self, expanded: &Spanned) -> Vec<Action> {
-        split_operators(expanded).iter().filter_map(|command| action(command)).collect()
+        split_operators(expanded)
+            .iter()
+            .filter_map(action)
+            .collect()
     }
 
     fn commands(&self, text: &Spanned) -> Vec<Words> {
@@ -100,7 +103,10 @@ fn is_comment(text: &str) -> bool {
         return true;
     }
     let lower = text.get(..4).map(str::to_ascii_lowercase);
-    text.eq_ignore_ascii_case("rem") || lower.as_deref().is_some_and(|l| l == "rem " || l == "rem\t")
+    text.eq_ignore_ascii_case("rem")
+        || lower
+            .as_deref()
+            .is_some_and(|l| l == "rem " || l == "rem\t")
 }
 
 /// `(` minus `)` outside double quotes.
@@ -139,14 +145,18 @@ fn strip_condition(statement: &Spanned) -> (Spanned, bool) {
     };
     let keyword = statement.text[first.clone()].to_ascii_lowercase();
     let rest_from = |i: usize| -> Spanned {
-        tokens
-            .get(i)
-            .map_or_else(Spanned::default, |t| statement.slice(t.start..statement.text.len()).trim())
+        tokens.get(i).map_or_else(Spanned::default, |t| {
+            statement.slice(t.start..statement.text.len()).trim()
+        })
     };
     match keyword.as_str() {
         "if" => {
             let mut i = 1;
-            let word = |i: usize| tokens.get(i).map(|t| statement.text[t.clone()].to_ascii_lowercase());
+            let word = |i: usize| {
+                tokens
+                    .get(i)
+                    .map(|t| statement.text[t.clone()].to_ascii_lowercase())
+            };
             if word(i).as_deref() == Some("/i") {
                 i += 1;
             }
@@ -235,21 +245,21 @@ fn expand(raw: &Spanned, env: &Env) -> Vec<Spanned> {
             i += 2;
             continue;
         }
-        if c == b'%' || c == b'!' {
-            if let Some(close) = text[i + 1..].find(c as char) {
-                let name = &text[i + 1..i + 1 + close];
-                let valid = !name.is_empty()
-                    && !name.contains([' ', ':', '~', '"'])
-                    && !name.starts_with(|ch: char| ch.is_ascii_digit());
-                if let Some(binding) = env.get(name).filter(|_| valid) {
-                    let mut values = binding.values.clone();
-                    if binding.maybe_unset || values.is_empty() {
-                        values.push(Spanned::default());
-                    }
-                    variants = combine(&variants, &values);
-                    i += close + 2;
-                    continue;
+        if (c == b'%' || c == b'!')
+            && let Some(close) = text[i + 1..].find(c as char)
+        {
+            let name = &text[i + 1..i + 1 + close];
+            let valid = !name.is_empty()
+                && !name.contains([' ', ':', '~', '"'])
+                && !name.starts_with(|ch: char| ch.is_ascii_digit());
+            if let Some(binding) = env.get(name).filter(|_| valid) {
+                let mut values = binding.values.clone();
+                if binding.maybe_unset || values.is_empty() {
+                    values.push(Spanned::default());
                 }
+                variants = combine(&variants, &values);
+                i += close + 2;
+                continue;
             }
         }
         let len = text[i..].chars().next().map_or(1, char::len_utf8);
@@ -326,7 +336,9 @@ fn action(command: &Spanned) -> Option<Action> {
             let words = words(&rest);
             let target = words.first()?;
             let lower = target.text.to_ascii_lowercase();
-            let is_script = lower.ends_with(".bat") || lower.ends_with(".cmd");
+            let is_script = std::path::Path::new(&lower).extension().is_some_and(|ext| {
+                ext.eq_ignore_ascii_case("bat") || ext.eq_ignore_ascii_case("cmd")
+            });
             if target.text.starts_with(':') {
                 return Some(Action::Ignore);
             }
@@ -335,11 +347,13 @@ fn action(command: &Spanned) -> Option<Action> {
             }
             Some(Action::Run(Words(words)))
         }
-        "rem" | "echo" | "echo." | "goto" | "exit" | "pause" | "setlocal" | "endlocal" | "title" | "cls" | "cd"
-        | "pushd" | "popd" | "chcp" | "color" | "shift" => Some(Action::Ignore),
+        "rem" | "echo" | "echo." | "goto" | "exit" | "pause" | "setlocal" | "endlocal"
+        | "title" | "cls" | "cd" | "pushd" | "popd" | "chcp" | "color" | "shift" => {
+            Some(Action::Ignore)
+        }
         _ => {
             let words = words(&command);
-            (!words.is_empty()).then(|| Action::Run(Words(words)))
+            (!words.is_empty()).then_some(Action::Run(Words(words)))
         }
     }
 }
@@ -416,7 +430,10 @@ fn words(command: &Spanned) -> Vec<Spanned> {
             continue;
         }
         if redirect.is_match(&w.text) {
-            skip_next = matches!(w.text.trim_start_matches(|c: char| c.is_ascii_digit()), ">" | ">>" | "<");
+            skip_next = matches!(
+                w.text.trim_start_matches(|c: char| c.is_ascii_digit()),
+                ">" | ">>" | "<"
+            );
             continue;
         }
         kept.push(w);
@@ -444,11 +461,30 @@ mod tests {
     fn set_and_expand_in_crlf_file() {
         let text = "@echo off\r\nrem set JAVA_HOME=C:\\jdk1.6.0_45\r\n:: old: jre1.7.0_80\r\nset JAVA_HOME=C:\\Program Files\\Java\\jre1.8.0_151\r\nset ServiceLocation=\"https://api.anaplan.com/\"\r\nset KeystorePassword=\"Sup3rS3cret\"\r\nset Operation=-W\r\nset Command=.\\AnaplanClient.bat -s %ServiceLocation% -k C:\\keys\\ac.jks -kp %KeystorePassword% %Operation%\r\ncmd /c %Command%\r\n";
         let found = facts(text);
-        assert!(found.contains(&(FactKind::JavaVersion, "1.8.0_151".into(), "1.8.0_151".into())), "{found:?}");
-        assert!(!found.iter().any(|f| f.2.contains("1.6.0") || f.2.contains("1.7.0")));
+        assert!(
+            found.contains(&(
+                FactKind::JavaVersion,
+                "1.8.0_151".into(),
+                "1.8.0_151".into()
+            )),
+            "{found:?}"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|f| f.2.contains("1.6.0") || f.2.contains("1.7.0"))
+        );
         assert!(found.contains(&(FactKind::Secret, "****".into(), "Sup3rS3cret".into())));
-        assert!(found.contains(&(FactKind::EndpointUrl, "https://api.anaplan.com/".into(), "https://api.anaplan.com/".into())));
-        assert!(found.contains(&(FactKind::AuthMethod, "certificate-ca".into(), "C:\\keys\\ac.jks".into())));
+        assert!(found.contains(&(
+            FactKind::EndpointUrl,
+            "https://api.anaplan.com/".into(),
+            "https://api.anaplan.com/".into()
+        )));
+        assert!(found.contains(&(
+            FactKind::AuthMethod,
+            "certificate-ca".into(),
+            "C:\\keys\\ac.jks".into()
+        )));
         let java = found.iter().find(|f| f.0 == FactKind::JavaVersion).unwrap();
         assert_eq!(java.1, "1.8.0_151");
     }
@@ -457,22 +493,44 @@ mod tests {
     fn caret_continuations_and_quoted_set() {
         let text = "set \"JAVA_OPTS=-Dhttps.protocols=TLSv1\"\njava %JAVA_OPTS% -cp anaplan-connect-1.3.3.5.jar ^\n  com.anaplan.client.Program ^\n  -service https://api.anaplan.com/1/3 -user me@example.com\n";
         let found = facts(text);
-        assert!(found.contains(&(FactKind::TlsProtocol, "TLSv1".into(), "TLSv1".into())), "{found:?}");
-        assert!(found.contains(&(FactKind::ConnectorVersion, "1.3.3.5".into(), "1.3.3.5".into())));
-        assert!(found.contains(&(FactKind::AuthMethod, "basic".into(), "me@example.com".into())));
+        assert!(
+            found.contains(&(FactKind::TlsProtocol, "TLSv1".into(), "TLSv1".into())),
+            "{found:?}"
+        );
+        assert!(found.contains(&(
+            FactKind::ConnectorVersion,
+            "1.3.3.5".into(),
+            "1.3.3.5".into()
+        )));
+        assert!(found.contains(&(
+            FactKind::AuthMethod,
+            "basic".into(),
+            "me@example.com".into()
+        )));
     }
 
     #[test]
     fn if_guarded_set_is_an_alternative() {
         let text = "set AnaplanUser=\"fred@example.com\"\nif not %AnaplanUser% == \"\" set Credentials=-user %AnaplanUser%\n.\\AnaplanClient.bat %Credentials% -service \"https://api.anaplan.com\"\n";
         let found = facts(text);
-        assert!(found.contains(&(FactKind::AuthMethod, "basic".into(), "fred@example.com".into())), "{found:?}");
+        assert!(
+            found.contains(&(
+                FactKind::AuthMethod,
+                "basic".into(),
+                "fred@example.com".into()
+            )),
+            "{found:?}"
+        );
     }
 
     #[test]
     fn blocks_make_assignments_conditional() {
         let text = "if exist C:\\jdk8 (\n  set JAVA=C:\\jdk1.8.0_202\\bin\\java.exe\n) else (\n  set JAVA=C:\\jdk1.7.0_80\\bin\\java.exe\n)\n\"%JAVA%\" -version\n";
-        let versions: Vec<String> = facts(text).into_iter().filter(|f| f.0 == FactKind::JavaVersion).map(|f| f.2).collect();
+        let versions: Vec<String> = facts(text)
+            .into_iter()
+            .filter(|f| f.0 == FactKind::JavaVersion)
+            .map(|f| f.2)
+            .collect();
         assert_eq!(versions, ["1.8.0_202", "1.7.0_80"]);
     }
 }

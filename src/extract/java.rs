@@ -48,7 +48,10 @@ pub fn java_versions(text: &str) -> Vec<Clue> {
         for caps in pattern.captures_iter(text) {
             let Some(version) = caps.get(1) else { continue };
             let range = version.range();
-            if clues.iter().any(|c| c.range.start < range.end && range.start < c.range.end) {
+            if clues
+                .iter()
+                .any(|c| c.range.start < range.end && range.start < c.range.end)
+            {
                 continue;
             }
             let mut attributes = Vec::new();
@@ -66,7 +69,11 @@ pub fn java_versions(text: &str) -> Vec<Clue> {
     // `java-1.8.0-openjdk-1.8.0.161`: the package name's `1.8.0` is a
     // vaguer spelling of the full version beside it.
     let full: Vec<String> = clues.iter().map(|c| c.value.clone()).collect();
-    clues.retain(|c| !full.iter().any(|f| f.len() > c.value.len() && f.starts_with(&c.value)));
+    clues.retain(|c| {
+        !full
+            .iter()
+            .any(|f| f.len() > c.value.len() && f.starts_with(&c.value))
+    });
     clues.sort_by_key(|c| c.range.start);
     clues
 }
@@ -103,7 +110,11 @@ pub fn jvm_options(text: &str) -> Vec<Clue> {
                 });
             }
         } else if !raw.is_empty() {
-            let role = if setting.ends_with("trustStore") { "truststore" } else { "keystore" };
+            let role = if setting.ends_with("trustStore") {
+                "truststore"
+            } else {
+                "keystore"
+            };
             clues.push(Clue {
                 kind: FactKind::CertReference,
                 range: value_range,
@@ -127,7 +138,10 @@ pub fn protocol_list(list: &str, offset: usize, setting: &str, effect: &str) -> 
                 kind: FactKind::TlsProtocol,
                 range: item.start + offset..item.end + offset,
                 value: canonical.to_owned(),
-                attributes: vec![("setting", setting.to_owned()), ("effect", effect.to_owned())],
+                attributes: vec![
+                    ("setting", setting.to_owned()),
+                    ("effect", effect.to_owned()),
+                ],
             })
         })
         .collect()
@@ -138,13 +152,19 @@ mod tests {
     use super::*;
 
     fn versions(text: &str) -> Vec<&str> {
-        java_versions(text).into_iter().map(|c| &text[c.range]).collect()
+        java_versions(text)
+            .into_iter()
+            .map(|c| &text[c.range])
+            .collect()
     }
 
     #[test]
     fn versions_in_paths() {
         assert_eq!(versions("/usr/lib/jvm/jdk1.7.0_80/bin/java"), ["1.7.0_80"]);
-        assert_eq!(versions(r"C:\Program Files\Java\jre1.8.0_161\bin\java.exe"), ["1.8.0_161"]);
+        assert_eq!(
+            versions(r"C:\Program Files\Java\jre1.8.0_161\bin\java.exe"),
+            ["1.8.0_161"]
+        );
         assert_eq!(versions("/opt/jdk-11.0.2+9"), ["11.0.2+9"]);
         assert_eq!(versions("/opt/jdk8u152-b16/bin/java"), ["8u152-b16"]);
         assert_eq!(versions("/usr/lib/jvm/java-8-openjdk-amd64"), ["8"]);
@@ -185,9 +205,18 @@ mod tests {
     fn protocol_options_one_clue_per_item() {
         let text = "-Xmx1g -Dhttps.protocols=TLSv1,TLSv1.1 -Djdk.tls.client.protocols=\"TLSv1.2\"";
         let clues = jvm_options(text);
-        let items: Vec<(&str, &str)> =
-            clues.iter().map(|c| (&text[c.range.clone()], c.value.as_str())).collect();
-        assert_eq!(items, [("TLSv1", "TLSv1"), ("TLSv1.1", "TLSv1.1"), ("TLSv1.2", "TLSv1.2")]);
+        let items: Vec<(&str, &str)> = clues
+            .iter()
+            .map(|c| (&text[c.range.clone()], c.value.as_str()))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                ("TLSv1", "TLSv1"),
+                ("TLSv1.1", "TLSv1.1"),
+                ("TLSv1.2", "TLSv1.2")
+            ]
+        );
     }
 
     #[test]

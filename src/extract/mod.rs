@@ -63,8 +63,10 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
 /// assignment and through its use, is one fact).
 fn finish(extraction: &mut Extraction, source: &SourceFile) {
     let runs_anaplan_connect = extraction.facts.iter().any(|fact| {
-        matches!(fact.kind, FactKind::ConnectorUse | FactKind::ConnectorVersion)
-            && fact.attr("product") == Some(anaplan_connect::PRODUCT)
+        matches!(
+            fact.kind,
+            FactKind::ConnectorUse | FactKind::ConnectorVersion
+        ) && fact.attr("product") == Some(anaplan_connect::PRODUCT)
     });
     let mut seen = HashSet::new();
     extraction.facts.retain_mut(|fact| {
@@ -76,7 +78,12 @@ fn finish(extraction: &mut Extraction, source: &SourceFile) {
             fact.attributes
                 .insert("product".to_owned(), anaplan_connect::PRODUCT.to_owned());
         }
-        seen.insert((fact.kind, Arc::clone(&fact.path), fact.span, fact.value.clone()))
+        seen.insert((
+            fact.kind,
+            Arc::clone(&fact.path),
+            fact.span,
+            fact.value.clone(),
+        ))
     });
     extraction.facts.sort();
     extraction.problems.sort();

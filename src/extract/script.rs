@@ -91,20 +91,24 @@ impl Spanned {
     pub fn push_decoded(&mut self, c: char, other: &Spanned, at: usize) {
         let pos = other.pos.get(at).copied().unwrap_or(SYNTHETIC);
         self.text.push(c);
-        self.pos
-            .extend(std::iter::repeat_n(pos, c.len_utf8()).enumerate().map(|(i, p)| {
-                if p == SYNTHETIC {
-                    p
-                } else {
-                    Pos {
-                        file: p.file,
-                        offset: p.offset + u32::try_from(i).unwrap_or(0),
+        self.pos.extend(
+            std::iter::repeat_n(pos, c.len_utf8())
+                .enumerate()
+                .map(|(i, p)| {
+                    if p == SYNTHETIC {
+                        p
+                    } else {
+                        Pos {
+                            file: p.file,
+                            offset: p.offset + u32::try_from(i).unwrap_or(0),
+                        }
                     }
-                }
-            }));
+                }),
+        );
     }
 
     /// The sub-text `range`.
+    #[must_use]
     pub fn slice(&self, range: Range<usize>) -> Spanned {
         Spanned {
             text: self.text[range.clone()].to_owned(),
@@ -133,6 +137,7 @@ impl Spanned {
     }
 
     /// Trims ASCII whitespace at both ends.
+    #[must_use]
     pub fn trim(&self) -> Spanned {
         let start = self.text.len() - self.text.trim_start().len();
         let end = self.text.trim_end().len().max(start);
@@ -140,9 +145,13 @@ impl Spanned {
     }
 
     /// The text without one pair of surrounding double quotes, if it has one.
+    #[must_use]
     pub fn unquote(&self) -> Spanned {
         let t = &self.text;
-        if t.len() >= 2 && ((t.starts_with('"') && t.ends_with('"')) || (t.starts_with('\'') && t.ends_with('\''))) {
+        if t.len() >= 2
+            && ((t.starts_with('"') && t.ends_with('"'))
+                || (t.starts_with('\'') && t.ends_with('\'')))
+        {
             self.slice(1..t.len() - 1)
         } else {
             self.clone()
@@ -256,7 +265,11 @@ pub trait Dialect {
 }
 
 /// Runs `dialect` over `source`, following sourced files through `includes`.
-pub fn interpret(dialect: &dyn Dialect, source: &SourceFile, includes: &dyn Includes) -> Extraction {
+pub fn interpret(
+    dialect: &dyn Dialect,
+    source: &SourceFile,
+    includes: &dyn Includes,
+) -> Extraction {
     let mut interpreter = Interpreter {
         dialect,
         includes,
@@ -313,7 +326,10 @@ impl Interpreter<'_> {
             return;
         };
         if self.stack.len() > MAX_INCLUDE_DEPTH
-            || self.stack.iter().any(|&f| self.files[f as usize].path == file.path)
+            || self
+                .stack
+                .iter()
+                .any(|&f| self.files[f as usize].path == file.path)
         {
             return;
         }
@@ -333,7 +349,10 @@ impl Interpreter<'_> {
 
     fn on_assignment(&mut self, name: &str, value: &Spanned) {
         let lower = name.to_ascii_lowercase();
-        let source = if matches!(lower.as_str(), "java_home" | "jre_home" | "jdk_home" | "java_root" | "javahome") {
+        let source = if matches!(
+            lower.as_str(),
+            "java_home" | "jre_home" | "jdk_home" | "java_root" | "javahome"
+        ) {
             "java-home"
         } else {
             "java-path"
@@ -360,22 +379,34 @@ impl Interpreter<'_> {
         let words = &words[start..];
         let Some(program) = words.first() else { return };
         let name = program_name(&program.text);
-        if matches!(name.as_str(), "echo" | "printf" | "print" | "logger" | "write-host" | "rem" | "title" | "[" | "[[" | "test") {
+        if matches!(
+            name.as_str(),
+            "echo"
+                | "printf"
+                | "print"
+                | "logger"
+                | "write-host"
+                | "rem"
+                | "title"
+                | "["
+                | "[["
+                | "test"
+        ) {
             return;
         }
         // `sh -c "..."`, `cmd /c ...`: the rest is a command of its own.
-        if nesting < 4 {
-            if let Some(inner) = inner_command(&name, words) {
-                match inner {
-                    Inner::String(text) => {
-                        for inner in self.dialect.commands(text) {
-                            self.on_command(&inner.0, nesting + 1);
-                        }
+        if nesting < 4
+            && let Some(inner) = inner_command(&name, words)
+        {
+            match inner {
+                Inner::String(text) => {
+                    for inner in self.dialect.commands(text) {
+                        self.on_command(&inner.0, nesting + 1);
                     }
-                    Inner::Words(rest) => self.on_command(rest, nesting + 1),
                 }
-                return;
+                Inner::Words(rest) => self.on_command(rest, nesting + 1),
             }
+            return;
         }
         for (i, word) in words.iter().enumerate() {
             let path_like = (i == 0 && is_java_program(&name)) || word.text.contains(['/', '\\']);
@@ -392,7 +423,11 @@ impl Interpreter<'_> {
     /// Scans one word (or assignment value) for Java versions (when it looks
     /// like a path), JVM options and Anaplan Connect jars.
     fn scan_word(&mut self, word: &Spanned, path_like: bool, source: &str) {
-        if path_like || word.text.contains(".tar") || word.text.contains(".zip") || word.text.contains(".exe") {
+        if path_like
+            || word.text.contains(".tar")
+            || word.text.contains(".zip")
+            || word.text.contains(".exe")
+        {
             for mut clue in java::java_versions(&word.text) {
                 if !clue.attributes.iter().any(|(k, _)| *k == "source") {
                     clue.attributes.push(("source", source.to_owned()));
@@ -477,9 +512,21 @@ pub fn program_name(word: &str) -> String {
 /// Whether a program word runs a JVM: `java`, `java.exe`, `javaw`, or a
 /// variable named so (`$JAVA`, `${_java}`, `%JAVA_EXE%`, `$JAVACMD`).
 pub fn is_java_program(name: &str) -> bool {
-    let bare = name.trim_start_matches(['$', '{', '%', '!']).trim_end_matches(['}', '%', '!']);
+    let bare = name
+        .trim_start_matches(['$', '{', '%', '!'])
+        .trim_end_matches(['}', '%', '!']);
     let bare = bare.trim_start_matches('_');
-    matches!(bare, "java" | "java.exe" | "javaw" | "javaw.exe" | "javacmd" | "java_exe" | "java_cmd" | "java_bin")
+    matches!(
+        bare,
+        "java"
+            | "java.exe"
+            | "javaw"
+            | "javaw.exe"
+            | "javacmd"
+            | "java_exe"
+            | "java_cmd"
+            | "java_bin"
+    )
 }
 
 /// Skips words that only wrap the real command: `exec`, `nohup`, `time`,
@@ -492,14 +539,20 @@ fn program_index(words: &[Spanned]) -> Option<usize> {
             "exec" | "nohup" | "time" | "command" | "builtin" | "sudo" | "call" | "@call" => i += 1,
             "env" => {
                 i += 1;
-                while words.get(i).is_some_and(|w| w.text.contains('=') || w.text.starts_with('-')) {
+                while words
+                    .get(i)
+                    .is_some_and(|w| w.text.contains('=') || w.text.starts_with('-'))
+                {
                     i += 1;
                 }
             }
             "start" => {
                 i += 1;
                 // `start "title" /b prog`: the first quoted word is a title.
-                while words.get(i).is_some_and(|w| w.text.starts_with('/') || w.text.is_empty()) {
+                while words
+                    .get(i)
+                    .is_some_and(|w| w.text.starts_with('/') || w.text.is_empty())
+                {
                     i += 1;
                 }
             }
@@ -517,13 +570,15 @@ enum Inner<'w> {
 fn inner_command<'w>(name: &str, words: &'w [Spanned]) -> Option<Inner<'w>> {
     match name {
         "sh" | "bash" | "ksh" | "dash" | "zsh" => {
-            let c = words.iter().position(|w| w.text == "-c" || w.text == "-lc" || w.text == "-ec")?;
+            let c = words
+                .iter()
+                .position(|w| w.text == "-c" || w.text == "-lc" || w.text == "-ec")?;
             words.get(c + 1).map(Inner::String)
         }
         "cmd" | "cmd.exe" => {
-            let c = words
-                .iter()
-                .position(|w| w.text.eq_ignore_ascii_case("/c") || w.text.eq_ignore_ascii_case("/k"))?;
+            let c = words.iter().position(|w| {
+                w.text.eq_ignore_ascii_case("/c") || w.text.eq_ignore_ascii_case("/k")
+            })?;
             Some(Inner::Words(&words[c + 1..]))
         }
         _ => None,
@@ -547,14 +602,25 @@ mod tests {
 
     #[test]
     fn include_paths_drop_script_directory_prefixes() {
-        assert_eq!(include_path("$(dirname \"$0\")/config/config.sh"), "config/config.sh");
+        assert_eq!(
+            include_path("$(dirname \"$0\")/config/config.sh"),
+            "config/config.sh"
+        );
         assert_eq!(include_path("\"%~dp0config\\env.bat\""), "config/env.bat");
         assert_eq!(include_path("./config.sh"), "./config.sh");
     }
 
     #[test]
     fn java_programs() {
-        for name in ["java", "java.exe", "${_java}", "$java", "%java%", "javaw.exe", "$javacmd"] {
+        for name in [
+            "java",
+            "java.exe",
+            "${_java}",
+            "$java",
+            "%java%",
+            "javaw.exe",
+            "$javacmd",
+        ] {
             assert!(is_java_program(name), "{name}");
         }
         assert!(!is_java_program("javac"));

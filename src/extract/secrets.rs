@@ -8,7 +8,9 @@ pub fn is_secret_name(name: &str) -> bool {
     let secretish = static_regex!(
         r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_.-]?key|access[_.-]?key)$|(?:password|passwd|secret)"
     );
-    let pathish = static_regex!(r"(?:file|path|dir|directory|location|url|uri|name|user|username|prompt|policy|length|expiry|enabled)$");
+    let pathish = static_regex!(
+        r"(?:file|path|dir|directory|location|url|uri|name|user|username|prompt|policy|length|expiry|enabled)$"
+    );
     secretish.is_match(&lower) && !pathish.is_match(&lower)
 }
 
@@ -58,7 +60,15 @@ mod tests {
         ] {
             assert!(is_secret_name(name), "{name}");
         }
-        for name in ["PASSWORD_FILE", "Credentials", "KeystorePath", "AnaplanUser", "CertPath", "TokenUrl", "password.policy"] {
+        for name in [
+            "PASSWORD_FILE",
+            "Credentials",
+            "KeystorePath",
+            "AnaplanUser",
+            "CertPath",
+            "TokenUrl",
+            "password.policy",
+        ] {
             assert!(!is_secret_name(name), "{name}");
         }
     }
@@ -66,9 +76,24 @@ mod tests {
     #[test]
     fn placeholders_are_not_secrets() {
         for value in [
-            "", "${PASS}", "$PASS", "%PASS%", "!PASS!", "$(cat /run/secrets/p)", "`cat p`", "<PASSWORD>",
-            "{{ vault_pass }}", "changeme", "REDACTED", "xxxxxx", "****", "ENC(AbC123==)", "![abc]",
-            "\"\"", "${secure::db.password}", "-keystore ks.jks -kp x",
+            "",
+            "${PASS}",
+            "$PASS",
+            "%PASS%",
+            "!PASS!",
+            "$(cat /run/secrets/p)",
+            "`cat p`",
+            "<PASSWORD>",
+            "{{ vault_pass }}",
+            "changeme",
+            "REDACTED",
+            "xxxxxx",
+            "****",
+            "ENC(AbC123==)",
+            "![abc]",
+            "\"\"",
+            "${secure::db.password}",
+            "-keystore ks.jks -kp x",
         ] {
             assert!(is_placeholder(value), "{value:?}");
         }

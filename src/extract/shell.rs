@@ -33,7 +33,10 @@ impl Dialect for Shell {
     }
 
     fn actions(&self, expanded: &Spanned) -> Vec<Action> {
-        split_commands(expanded).into_iter().flat_map(|words| actions(words.0)).collect()
+        split_commands(expanded)
+            .into_iter()
+            .flat_map(|words| actions(&words.0))
+            .collect()
     }
 
     fn commands(&self, text: &Spanned) -> Vec<Words> {
@@ -47,6 +50,10 @@ impl Dialect for Shell {
 
 /// Splits a script into raw statements at newlines, `;`, `&`, `|` outside
 /// quotes; drops comments, `\`-newline continuations and here-doc bodies.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one state machine over the script's bytes reads best in one place"
+)]
 fn split_statements(input: &Spanned) -> Vec<Spanned> {
     let text = input.text.as_str();
     let bytes = text.as_bytes();
@@ -180,7 +187,11 @@ fn skip_heredoc(text: &str, from: usize, delimiter: &str, strip_tabs: bool) -> u
     for line in text[from..].split_inclusive('\n') {
         offset += line.len();
         let body = line.trim_end_matches(['\n', '\r']);
-        let body = if strip_tabs { body.trim_start_matches('\t') } else { body };
+        let body = if strip_tabs {
+            body.trim_start_matches('\t')
+        } else {
+            body
+        };
         if body == delimiter {
             return offset;
         }
@@ -217,7 +228,11 @@ fn strip_keywords(raw: &Spanned, depth: &mut usize) -> Option<(Spanned, usize)> 
                 return None;
             }
             // `name() {` opens a function body: it may never run.
-            _ if first.ends_with("()") || text.contains("() {") || text.contains("(){") || text.trim_end().ends_with("()") => {
+            _ if first.ends_with("()")
+                || text.contains("() {")
+                || text.contains("(){")
+                || text.trim_end().ends_with("()") =>
+            {
                 *depth += 1;
                 return None;
             }
@@ -259,28 +274,34 @@ fn expand(raw: &Spanned, env: &Env) -> Vec<Spanned> {
             }
             i += len;
             continue;
-        } else if c == b'$' && !in_single {
-            if let Some((name, default, end)) = parameter(text, i) {
-                match env.get(name) {
-                    Some(binding) => {
-                        let mut values: Vec<Spanned> = binding.values.clone();
-                        if binding.maybe_unset || values.is_empty() {
-                            values.push(default.map(|d| raw.slice(d)).unwrap_or_default());
-                        }
-                        let values: Vec<Spanned> =
-                            values.iter().map(|v| if in_double { escape_for_double_quotes(v) } else { v.clone() }).collect();
-                        variants = combine(&variants, &values);
-                    }
-                    None => {
-                        let insert = default.map_or_else(|| raw.slice(i..end), |d| raw.slice(d));
-                        for v in &mut variants {
-                            v.push_from(&insert, 0..insert.text.len());
-                        }
-                    }
+        } else if c == b'$'
+            && !in_single
+            && let Some((name, default, end)) = parameter(text, i)
+        {
+            if let Some(binding) = env.get(name) {
+                let mut values: Vec<Spanned> = binding.values.clone();
+                if binding.maybe_unset || values.is_empty() {
+                    values.push(default.map(|d| raw.slice(d)).unwrap_or_default());
                 }
-                i = end;
-                continue;
+                let values: Vec<Spanned> = values
+                    .iter()
+                    .map(|v| {
+                        if in_double {
+                            escape_for_double_quotes(v)
+                        } else {
+                            v.clone()
+                        }
+                    })
+                    .collect();
+                variants = combine(&variants, &values);
+            } else {
+                let insert = default.map_or_else(|| raw.slice(i..end), |d| raw.slice(d));
+                for v in &mut variants {
+                    v.push_from(&insert, 0..insert.text.len());
+                }
             }
+            i = end;
+            continue;
         }
         let len = text[i..].chars().next().map_or(1, char::len_utf8);
         for v in &mut variants {
@@ -391,7 +412,10 @@ fn split_commands(text: &Spanned) -> Vec<Words> {
             Some(q) => {
                 if c == q {
                     quote = None;
-                } else if c == b'\\' && q == b'"' && matches!(bytes.get(i + 1), Some(b'"' | b'\\' | b'$' | b'`')) {
+                } else if c == b'\\'
+                    && q == b'"'
+                    && matches!(bytes.get(i + 1), Some(b'"' | b'\\' | b'$' | b'`'))
+                {
                     word.push_char_from(text, i + 1);
                     i += 2;
                     continue;
@@ -457,11 +481,14 @@ fn drop_redirections(words: Vec<Spanned>) -> Vec<Spanned> {
 }
 
 /// What one command does.
-fn actions(words: Vec<Spanned>) -> Vec<Action> {
+fn actions(words: &[Spanned]) -> Vec<Action> {
     let mut out = Vec::new();
-    let mut rest = words.as_slice();
+    let mut rest = words;
     if let Some(first) = rest.first() {
-        if matches!(first.text.as_str(), "export" | "readonly" | "declare" | "typeset" | "local") {
+        if matches!(
+            first.text.as_str(),
+            "export" | "readonly" | "declare" | "typeset" | "local"
+        ) {
             for word in &rest[1..] {
                 if let Some(assign) = assignment(word) {
                     out.push(assign);
@@ -507,7 +534,8 @@ mod tests {
 
     fn facts(text: &str) -> Vec<(FactKind, String, String)> {
         let source = SourceFile::new("job.sh", text);
-        let extraction = crate::extract::extract(crate::classify::FileKind::Shell, &source, &NoIncludes);
+        let extraction =
+            crate::extract::extract(crate::classify::FileKind::Shell, &source, &NoIncludes);
         extraction
             .facts
             .iter()
@@ -516,7 +544,11 @@ mod tests {
     }
 
     fn kinds(text: &str, kind: FactKind) -> Vec<String> {
-        facts(text).into_iter().filter(|f| f.0 == kind).map(|f| f.2).collect()
+        facts(text)
+            .into_iter()
+            .filter(|f| f.0 == kind)
+            .map(|f| f.2)
+            .collect()
     }
 
     #[test]
@@ -535,10 +567,25 @@ mod tests {
     fn variables_are_followed_to_the_command_line() {
         let text = "AnaplanUser=fred@example.com:S3cret!x\nOperation=\"-service 'https://api.anaplan.com' -auth 'https://auth.anaplan.com' -execute\"\nCredentials=\"-user ${AnaplanUser}\"\nCommand=\"./AnaplanClient.sh ${Credentials} ${Operation} \"\nexec /bin/sh -c \"${Command}\"\n";
         let found = facts(text);
-        assert!(found.contains(&(FactKind::AuthMethod, "basic".into(), "fred@example.com".into())), "{found:?}");
+        assert!(
+            found.contains(&(
+                FactKind::AuthMethod,
+                "basic".into(),
+                "fred@example.com".into()
+            )),
+            "{found:?}"
+        );
         assert!(found.contains(&(FactKind::Secret, "****".into(), "S3cret!x".into())));
-        assert!(found.contains(&(FactKind::EndpointUrl, "https://auth.anaplan.com".into(), "https://auth.anaplan.com".into())));
-        assert!(found.contains(&(FactKind::ConnectorUse, "anaplan-connect".into(), "./AnaplanClient.sh".into())));
+        assert!(found.contains(&(
+            FactKind::EndpointUrl,
+            "https://auth.anaplan.com".into(),
+            "https://auth.anaplan.com".into()
+        )));
+        assert!(found.contains(&(
+            FactKind::ConnectorUse,
+            "anaplan-connect".into(),
+            "./AnaplanClient.sh".into()
+        )));
     }
 
     #[test]
@@ -547,14 +594,25 @@ mod tests {
         let found = facts(text);
         assert!(found.contains(&(FactKind::TlsProtocol, "TLSv1".into(), "TLSv1".into())));
         assert!(found.contains(&(FactKind::TlsProtocol, "TLSv1.2".into(), "TLSv1.2".into())));
-        assert!(found.contains(&(FactKind::ConnectorVersion, "1.3.3.5".into(), "1.3.3.5".into())));
-        assert!(found.contains(&(FactKind::ConnectorUse, "anaplan-connect".into(), "com.anaplan.client.Program".into())));
+        assert!(found.contains(&(
+            FactKind::ConnectorVersion,
+            "1.3.3.5".into(),
+            "1.3.3.5".into()
+        )));
+        assert!(found.contains(&(
+            FactKind::ConnectorUse,
+            "anaplan-connect".into(),
+            "com.anaplan.client.Program".into()
+        )));
     }
 
     #[test]
     fn conditional_assignments_are_alternatives() {
         let text = "if [ -d /opt/jdk1.8.0_202 ]; then\n  JAVA=/opt/jdk1.8.0_202/bin/java\nelse\n  JAVA=/opt/jdk1.7.0_80/bin/java\nfi\n$JAVA -cp anaplan-connect-1.4.4.jar com.anaplan.client.Program -s https://api.anaplan.com\n";
-        assert_eq!(kinds(text, FactKind::JavaVersion), ["1.8.0_202", "1.7.0_80"]);
+        assert_eq!(
+            kinds(text, FactKind::JavaVersion),
+            ["1.8.0_202", "1.7.0_80"]
+        );
     }
 
     #[test]

@@ -41,9 +41,16 @@ pub fn write_facts(out: &mut dyn Write, scan: &Scan, format: FactsFormat) -> io:
             writeln!(out)
         }
         FactsFormat::Csv => {
-            writeln!(out, "path,line,column,end_line,end_column,kind,value,attributes")?;
+            writeln!(
+                out,
+                "path,line,column,end_line,end_column,kind,value,attributes"
+            )?;
             for r in &rows {
-                let attributes: Vec<String> = r.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let attributes: Vec<String> = r
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
                 writeln!(
                     out,
                     "{},{},{},{},{},{},{},{}",
@@ -63,11 +70,25 @@ pub fn write_facts(out: &mut dyn Write, scan: &Scan, format: FactsFormat) -> io:
             let cells: Vec<[String; 4]> = rows
                 .iter()
                 .map(|r| {
-                    let attributes: Vec<String> = r.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                    [format!("{}:{}:{}", r.path, r.line, r.column), r.kind.to_owned(), r.value.to_owned(), attributes.join(" ")]
+                    let attributes: Vec<String> = r
+                        .attributes
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect();
+                    [
+                        format!("{}:{}:{}", r.path, r.line, r.column),
+                        r.kind.to_owned(),
+                        r.value.to_owned(),
+                        attributes.join(" "),
+                    ]
                 })
                 .collect();
-            let header = ["LOCATION".to_owned(), "KIND".to_owned(), "VALUE".to_owned(), "ATTRIBUTES".to_owned()];
+            let header = [
+                "LOCATION".to_owned(),
+                "KIND".to_owned(),
+                "VALUE".to_owned(),
+                "ATTRIBUTES".to_owned(),
+            ];
             let mut widths = [0usize; 3];
             for row in std::iter::once(&header).chain(&cells) {
                 for (w, cell) in widths.iter_mut().zip(row.iter()) {
@@ -87,7 +108,12 @@ pub fn write_facts(out: &mut dyn Write, scan: &Scan, format: FactsFormat) -> io:
                     w2 = widths[2]
                 )?;
             }
-            writeln!(out, "{} facts in {} files scanned", rows.len(), scan.files_scanned)
+            writeln!(
+                out,
+                "{} facts in {} files scanned",
+                rows.len(),
+                scan.files_scanned
+            )
         }
     }
 }

@@ -7,10 +7,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
 
 use crate::facts::FactKind;
 use crate::finding::{Finding, Severity};
@@ -28,7 +31,11 @@ pub struct Human {
 
 impl Emitter for Human {
     fn emit(&mut self, out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
-        let theme = if self.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        let theme = if self.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(self.width)
             .with_links(false)
@@ -40,15 +47,18 @@ impl Emitter for Human {
             render(&handler, out, finding, &masked)?;
         }
         if !upcoming.is_empty() {
-            writeln!(out, "Upcoming: these break on the date shown (reported one severity lower until then)\n")?;
+            writeln!(
+                out,
+                "Upcoming: these break on the date shown (reported one severity lower until then)\n"
+            )?;
             for finding in &upcoming {
                 render(&handler, out, finding, &masked)?;
             }
         }
         for problem in &scan.problems {
             let place = match (problem.span, scan.sources.get(&problem.path)) {
-                (Some(span), Some(source)) => {
-                    let at = source.lines.line_col(&source.text, span.start);
+                (Some(at_span), Some(source)) => {
+                    let at = source.lines.line_col(&source.text, at_span.start);
                     format!("{}:{}:{}", problem.path, at.line, at.column)
                 }
                 _ => problem.path.to_string(),
@@ -65,7 +75,13 @@ impl Emitter for Human {
 /// The one-line summary: files, findings by severity, time.
 pub fn summary(scan: &Scan) -> String {
     let counts = Counts::of(scan);
-    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
     let mut line = format!(
         "connlint: {} scanned in {:.2}s: {}, {}, {}",
         plural(scan.files_scanned, "file"),
@@ -75,13 +91,13 @@ pub fn summary(scan: &Scan) -> String {
         plural(counts.infos, "info"),
     );
     if counts.upcoming > 0 {
-        line.push_str(&format!(" ({} upcoming)", counts.upcoming));
+        let _ = write!(line, " ({} upcoming)", counts.upcoming);
     }
     if scan.ignored > 0 {
-        line.push_str(&format!(", {} ignored by config", scan.ignored));
+        let _ = write!(line, ", {} ignored by config", scan.ignored);
     }
     if !scan.problems.is_empty() {
-        line.push_str(&format!(", {}", plural(scan.problems.len(), "file note")));
+        let _ = write!(line, ", {}", plural(scan.problems.len(), "file note"));
     }
     line
 }
@@ -111,7 +127,10 @@ fn help_text(finding: &Finding) -> Option<String> {
         parts.push(help.clone());
     }
     if let Some(date) = finding.upcoming {
-        parts.push(format!("upcoming: becomes {} on {date}", raised(finding.severity).name()));
+        parts.push(format!(
+            "upcoming: becomes {} on {date}",
+            raised(finding.severity).name()
+        ));
     }
     parts.extend(finding.notes.iter().cloned());
     if let Some(url) = &finding.url {
@@ -134,7 +153,9 @@ fn masked_sources(scan: &Scan) -> BTreeMap<Arc<str>, String> {
         if out.contains_key(&finding.path) {
             continue;
         }
-        let Some(source) = scan.sources.get(&finding.path) else { continue };
+        let Some(source) = scan.sources.get(&finding.path) else {
+            continue;
+        };
         out.insert(Arc::clone(&finding.path), mask(source, scan));
     }
     out
@@ -144,8 +165,16 @@ fn masked_sources(scan: &Scan) -> BTreeMap<Arc<str>, String> {
 /// `*`, keeping its length and line structure.
 pub fn mask(source: &SourceFile, scan: &Scan) -> String {
     let mut bytes = source.text.as_bytes().to_vec();
-    for fact in scan.facts.iter().filter(|f| f.kind == FactKind::Secret && f.path == source.path) {
-        for byte in bytes.iter_mut().take(fact.span.end as usize).skip(fact.span.start as usize) {
+    for fact in scan
+        .facts
+        .iter()
+        .filter(|f| f.kind == FactKind::Secret && f.path == source.path)
+    {
+        for byte in bytes
+            .iter_mut()
+            .take(fact.span.end as usize)
+            .skip(fact.span.start as usize)
+        {
             if *byte != b'\n' && *byte != b'\r' {
                 *byte = b'*';
             }
@@ -165,7 +194,9 @@ struct FindingDiagnostic<'a> {
 
 impl fmt::Debug for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FindingDiagnostic").field("rule", &self.finding.rule).finish()
+        f.debug_struct("FindingDiagnostic")
+            .field("rule", &self.finding.rule)
+            .finish()
     }
 }
 
@@ -191,7 +222,9 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -200,6 +233,9 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let label = format!("{} {}", self.finding.fact.kind, self.finding.fact.value);
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(label), self.finding.span))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(label),
+            self.finding.span,
+        ))))
     }
 }

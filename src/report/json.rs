@@ -102,8 +102,8 @@ impl Emitter for Json {
             .map(|p| ProblemOut {
                 path: &p.path,
                 message: match (p.span, scan.sources.get(&p.path)) {
-                    (Some(span), Some(source)) => {
-                        let at = source.lines.line_col(&source.text, span.start);
+                    (Some(at_span), Some(source)) => {
+                        let at = source.lines.line_col(&source.text, at_span.start);
                         format!("line {}: {}", at.line, p.message)
                     }
                     _ => p.message.clone(),

@@ -55,7 +55,11 @@ impl Counts {
 /// Start and end (exclusive) line/column of `span` in `source`, or 0s when
 /// the source is unknown.
 pub fn position(source: Option<&SourceFile>, span: Span) -> (LineCol, LineCol) {
-    source.map_or((LineCol { line: 0, column: 0 }, LineCol { line: 0, column: 0 }), |s| {
-        s.lines.span_line_cols(&s.text, span)
-    })
+    source.map_or(
+        (
+            LineCol { line: 0, column: 0 },
+            LineCol { line: 0, column: 0 },
+        ),
+        |s| s.lines.span_line_cols(&s.text, span),
+    )
 }

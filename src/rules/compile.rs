@@ -2,6 +2,7 @@
 //! into [`Rule`]s. Every mistake is a [`FileError`] pointing into the pack.
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -10,8 +11,10 @@ use toml::Spanned;
 
 use crate::error::{ErrorKind, FileError};
 use crate::facts::{Fact, FactKind};
-use crate::rules::schema::{ConditionSpec, ExampleSpec, MatcherSpec, PackFile, RegexExtractorSpec, RuleSpec, Severity};
 pub use crate::rules::schema::Scope;
+use crate::rules::schema::{
+    ConditionSpec, ExampleSpec, MatcherSpec, PackFile, RegexExtractorSpec, RuleSpec, Severity,
+};
 use crate::span::Span;
 use crate::version::{Constraint, Scheme, Version};
 
@@ -111,7 +114,7 @@ impl Rule {
                 let mut t = format!("fact `{kind}`");
                 if !filters.is_empty() {
                     let parts: Vec<String> = filters.iter().map(Filter::describe).collect();
-                    t.push_str(&format!(" where {}", parts.join(" and ")));
+                    let _ = write!(t, " where {}", parts.join(" and "));
                 }
                 t
             }
@@ -119,7 +122,9 @@ impl Rule {
         };
         let check = match &self.check {
             Check::Require(c) => format!("; finding unless the version satisfies `{}`", c.source),
-            Check::Forbid(values) => format!("; finding when the value is one of {}", values.join(", ")),
+            Check::Forbid(values) => {
+                format!("; finding when the value is one of {}", values.join(", "))
+            }
             Check::Pattern(regex) => format!("; finding when the value matches /{regex}/"),
             Check::Present => "; finding for each".to_owned(),
             Check::Expired => "; finding when expired".to_owned(),
@@ -128,20 +133,20 @@ impl Rule {
         text.push_str(&check);
         for (word, conditions) in [("when", &self.when), ("unless", &self.unless)] {
             for c in conditions {
-                text.push_str(&format!("; {word} a `{}` fact", c.kind));
+                let _ = write!(text, "; {word} a `{}` fact", c.kind);
                 if !c.filters.is_empty() {
                     let parts: Vec<String> = c.filters.iter().map(Filter::describe).collect();
-                    text.push_str(&format!(" where {}", parts.join(" and ")));
+                    let _ = write!(text, " where {}", parts.join(" and "));
                 }
                 if let Some(r) = &c.require {
-                    text.push_str(&format!(" satisfying `{}`", r.source));
+                    let _ = write!(text, " satisfying `{}`", r.source);
                 }
                 let scope = match c.scope {
                     Scope::File => "the same job file",
                     Scope::Directory => "the same directory tree",
                     Scope::Repository => "the repository",
                 };
-                text.push_str(&format!(" is in {scope}"));
+                let _ = write!(text, " is in {scope}");
             }
         }
         text
@@ -218,7 +223,7 @@ impl Condition {
     pub fn matches(&self, fact: &Fact) -> bool {
         fact.kind == self.kind
             && self.filters.iter().all(|f| f.accepts(fact))
-            && self.values.as_ref().is_none_or(|v| v.iter().any(|x| *x == fact.value))
+            && self.values.as_ref().is_none_or(|v| v.contains(&fact.value))
             && self.require.as_ref().is_none_or(|c| {
                 Version::parse(&fact.value, scheme_for(fact.kind))
                     .ok()
@@ -275,16 +280,29 @@ pub struct RegexExtractor {
 
 /// The version scheme of a fact kind's values.
 pub fn scheme_for(kind: FactKind) -> Scheme {
-    if kind.is_java_versioned() { Scheme::Java } else { Scheme::Dotted }
+    if kind.is_java_versioned() {
+        Scheme::Java
+    } else {
+        Scheme::Dotted
+    }
 }
 
 /// Parses and compiles the pack in `text` (file name `file`).
 pub fn compile_pack(file: &str, text: &str) -> Result<CompiledPack, FileError> {
-    let raw: PackFile = toml::from_str(text).map_err(|e| crate::error::toml_error(file, text, &e))?;
+    let raw: PackFile =
+        toml::from_str(text).map_err(|e| crate::error::toml_error(file, text, &e))?;
     let ctx = Ctx { file, text };
     let name = raw.pack.name.get_ref().clone();
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        return Err(ctx.error(ErrorKind::BadId, &raw.pack.name, "pack names are lowercase kebab-case"));
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(ctx.error(
+            ErrorKind::BadId,
+            &raw.pack.name,
+            "pack names are lowercase kebab-case",
+        ));
     }
     let pack: Arc<str> = Arc::from(name.as_str());
     let mut seen = HashSet::new();
@@ -319,17 +337,35 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn error<T>(&self, kind: ErrorKind, at: &Spanned<T>, message: impl Into<String>) -> FileError {
         let r = at.span();
-        FileError::new(kind, self.file, self.text, Some(Span::new(r.start, r.end)), message)
+        FileError::new(
+            kind,
+            self.file,
+            self.text,
+            Some(Span::new(r.start, r.end)),
+            message,
+        )
     }
 
-    fn rule(&self, pack: &Arc<str>, spec: RuleSpec, whole: std::ops::Range<usize>) -> Result<Rule, FileError> {
+    fn rule(
+        &self,
+        pack: &Arc<str>,
+        spec: RuleSpec,
+        whole: std::ops::Range<usize>,
+    ) -> Result<Rule, FileError> {
         let id = spec.id.get_ref();
         let valid_id = id.strip_prefix(&format!("{pack}.")).is_some_and(|rest| {
-            !rest.is_empty() && rest.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+            !rest.is_empty()
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
         });
         if !valid_id {
             return Err(self
-                .error(ErrorKind::BadId, &spec.id, format!("rule id `{id}` must be `{pack}.kebab-case-name`"))
+                .error(
+                    ErrorKind::BadId,
+                    &spec.id,
+                    format!("rule id `{id}` must be `{pack}.kebab-case-name`"),
+                )
                 .label("rule id"));
         }
         let since = spec.since.as_ref().map(|s| self.date(s)).transpose()?;
@@ -347,14 +383,26 @@ impl Ctx<'_> {
             since,
             target,
             check,
-            when: spec.when.iter().map(|c| self.condition(c)).collect::<Result<_, _>>()?,
-            unless: spec.unless.iter().map(|c| self.condition(c)).collect::<Result<_, _>>()?,
+            when: spec
+                .when
+                .iter()
+                .map(|c| self.condition(c))
+                .collect::<Result<_, _>>()?,
+            unless: spec
+                .unless
+                .iter()
+                .map(|c| self.condition(c))
+                .collect::<Result<_, _>>()?,
             tags: spec.tags,
             examples: spec.examples,
         })
     }
 
-    fn target_and_check(&self, spec: &RuleSpec, whole: std::ops::Range<usize>) -> Result<(Target, Check), FileError> {
+    fn target_and_check(
+        &self,
+        spec: &RuleSpec,
+        whole: std::ops::Range<usize>,
+    ) -> Result<(Target, Check), FileError> {
         let checks = [
             spec.require.is_some(),
             spec.forbid.is_some(),
@@ -371,19 +419,46 @@ impl Ctx<'_> {
             } else {
                 "a rule has exactly one check; this one has several"
             };
-            return Err(FileError::new(ErrorKind::BadCheck, self.file, self.text, Some(Span::new(whole.start, whole.end)), message)
-                .label("this rule"));
+            return Err(FileError::new(
+                ErrorKind::BadCheck,
+                self.file,
+                self.text,
+                Some(Span::new(whole.start, whole.end)),
+                message,
+            )
+            .label("this rule"));
         }
         if let Some(regex) = &spec.regex {
             if let Some(fact) = &spec.fact {
-                return Err(self.error(ErrorKind::BadCheck, fact, "a `regex` rule reads raw text; it takes `files`, not `fact`"));
+                return Err(self.error(
+                    ErrorKind::BadCheck,
+                    fact,
+                    "a `regex` rule reads raw text; it takes `files`, not `fact`",
+                ));
             }
             let compiled = self.regex(regex)?;
-            let files = if spec.files.is_empty() { None } else { Some(self.globs(&spec.files, regex)?) };
-            return Ok((Target::Text { regex: compiled, files }, Check::Present));
+            let files = if spec.files.is_empty() {
+                None
+            } else {
+                Some(self.globs(&spec.files, regex)?)
+            };
+            return Ok((
+                Target::Text {
+                    regex: compiled,
+                    files,
+                },
+                Check::Present,
+            ));
         }
         let Some(fact) = &spec.fact else {
-            return Err(FileError::new(ErrorKind::UnknownFact, self.file, self.text, Some(Span::new(whole.start, whole.end)), "this rule names no `fact` to look at").label("this rule"));
+            return Err(FileError::new(
+                ErrorKind::UnknownFact,
+                self.file,
+                self.text,
+                Some(Span::new(whole.start, whole.end)),
+                "this rule names no `fact` to look at",
+            )
+            .label("this rule"));
         };
         let kind = self.fact_kind(fact)?;
         let filters = self.filters(&spec.filters)?;
@@ -395,7 +470,11 @@ impl Ctx<'_> {
             Check::Pattern(self.regex(pattern)?)
         } else if let Some(present) = &spec.present {
             if !present.get_ref() {
-                return Err(self.error(ErrorKind::BadCheck, present, "`present = false` never fires; remove the rule or use `unless`"));
+                return Err(self.error(
+                    ErrorKind::BadCheck,
+                    present,
+                    "`present = false` never fires; remove the rule or use `unless`",
+                ));
             }
             Check::Present
         } else if spec.expired.is_some() {
@@ -412,41 +491,73 @@ impl Ctx<'_> {
     fn fact_kind(&self, fact: &Spanned<String>) -> Result<FactKind, FileError> {
         FactKind::from_name(fact.get_ref()).ok_or_else(|| {
             let known: Vec<&str> = FactKind::ALL.iter().map(|k| k.name()).collect();
-            self.error(ErrorKind::UnknownFact, fact, format!("unknown fact kind `{}`", fact.get_ref()))
-                .label("not a fact kind")
-                .help(format!("known kinds: {}", known.join(", ")))
+            self.error(
+                ErrorKind::UnknownFact,
+                fact,
+                format!("unknown fact kind `{}`", fact.get_ref()),
+            )
+            .label("not a fact kind")
+            .help(format!("known kinds: {}", known.join(", ")))
         })
     }
 
     fn constraint(&self, text: &Spanned<String>, kind: FactKind) -> Result<Constraint, FileError> {
         Constraint::parse(text.get_ref(), scheme_for(kind)).map_err(|e| {
-            self.error(ErrorKind::BadConstraint, text, format!("invalid version constraint: {e}"))
-                .help("write comparisons like `>= 1.8.0_161`, `>= 1.4, < 2` or `< 7 || >= 8`")
+            self.error(
+                ErrorKind::BadConstraint,
+                text,
+                format!("invalid version constraint: {e}"),
+            )
+            .help("write comparisons like `>= 1.8.0_161`, `>= 1.4, < 2` or `< 7 || >= 8`")
         })
     }
 
     fn regex(&self, text: &Spanned<String>) -> Result<Regex, FileError> {
         Regex::new(text.get_ref()).map_err(|e| {
             let message = e.to_string();
-            let last = message.lines().last().unwrap_or("invalid regular expression").to_owned();
-            self.error(ErrorKind::BadRegex, text, format!("invalid regular expression: {last}"))
+            let last = message
+                .lines()
+                .last()
+                .unwrap_or("invalid regular expression")
+                .to_owned();
+            self.error(
+                ErrorKind::BadRegex,
+                text,
+                format!("invalid regular expression: {last}"),
+            )
         })
     }
 
     fn globs<T>(&self, globs: &[String], at: &Spanned<T>) -> Result<GlobSet, FileError> {
         let mut builder = GlobSetBuilder::new();
         for glob in globs {
-            let pattern = if glob.contains('/') { glob.clone() } else { format!("**/{glob}") };
-            let compiled = Glob::new(&pattern)
-                .map_err(|e| self.error(ErrorKind::BadGlob, at, format!("invalid glob `{glob}`: {e}")))?;
+            let pattern = if glob.contains('/') {
+                glob.clone()
+            } else {
+                format!("**/{glob}")
+            };
+            let compiled = Glob::new(&pattern).map_err(|e| {
+                self.error(
+                    ErrorKind::BadGlob,
+                    at,
+                    format!("invalid glob `{glob}`: {e}"),
+                )
+            })?;
             builder.add(compiled);
         }
-        builder.build().map_err(|e| self.error(ErrorKind::BadGlob, at, e.to_string()))
+        builder
+            .build()
+            .map_err(|e| self.error(ErrorKind::BadGlob, at, e.to_string()))
     }
 
     fn date(&self, text: &Spanned<String>) -> Result<time::Date, FileError> {
-        parse_date(text.get_ref())
-            .ok_or_else(|| self.error(ErrorKind::BadDate, text, format!("`{}` is not a date (YYYY-MM-DD)", text.get_ref())))
+        parse_date(text.get_ref()).ok_or_else(|| {
+            self.error(
+                ErrorKind::BadDate,
+                text,
+                format!("`{}` is not a date (YYYY-MM-DD)", text.get_ref()),
+            )
+        })
     }
 
     fn template(&self, text: &Spanned<String>) -> Result<Template, FileError> {
@@ -456,7 +567,8 @@ impl Ctx<'_> {
         while let Some(open) = rest.find('{') {
             parts.push(Part::Text(rest[..open].to_owned()));
             let close = rest[open..].find('}').map(|c| c + open).ok_or_else(|| {
-                self.error(ErrorKind::BadTemplate, text, "unclosed `{` in message").help("write `{{` for a literal brace")
+                self.error(ErrorKind::BadTemplate, text, "unclosed `{` in message")
+                    .help("write `{{` for a literal brace")
             })?;
             let name = &rest[open + 1..close];
             let part = match name {
@@ -468,7 +580,11 @@ impl Ctx<'_> {
                     Some(attr) if !attr.is_empty() => Part::Attr(attr.to_owned()),
                     _ => {
                         return Err(self
-                            .error(ErrorKind::BadTemplate, text, format!("unknown placeholder `{{{name}}}` in message"))
+                            .error(
+                                ErrorKind::BadTemplate,
+                                text,
+                                format!("unknown placeholder `{{{name}}}` in message"),
+                            )
                             .help("placeholders: {value}, {path}, {kind}, {since}, {attr.NAME}"));
                     }
                 },
@@ -480,7 +596,10 @@ impl Ctx<'_> {
         Ok(Template(parts))
     }
 
-    fn filters(&self, filters: &BTreeMap<String, Spanned<MatcherSpec>>) -> Result<Vec<Filter>, FileError> {
+    fn filters(
+        &self,
+        filters: &BTreeMap<String, Spanned<MatcherSpec>>,
+    ) -> Result<Vec<Filter>, FileError> {
         filters
             .iter()
             .map(|(key, spec)| {
@@ -510,7 +629,11 @@ impl Ctx<'_> {
         Ok(Condition {
             kind,
             filters: self.filters(&c.filters)?,
-            require: c.require.as_ref().map(|r| self.constraint(r, kind)).transpose()?,
+            require: c
+                .require
+                .as_ref()
+                .map(|r| self.constraint(r, kind))
+                .transpose()?,
             values: c.values.clone(),
             scope: c.scope,
         })
@@ -528,7 +651,11 @@ impl Ctx<'_> {
 
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Option<time::Date> {
-    time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).ok()
+    time::Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
 }
 
 #[cfg(test)]
@@ -560,14 +687,45 @@ mod tests {
 
     #[test]
     fn errors_point_at_the_offending_value() {
-        let base = "[[rules]]\nid = \"demo.x\"\nseverity = \"error\"\ntitle = \"t\"\nmessage = \"m\"\n";
-        assert_eq!(spanned_text(&format!("{base}fact = \"java.verison\"\npresent = true\n")), "\"java.verison\"");
-        assert_eq!(spanned_text(&format!("{base}fact = \"java.version\"\nrequire = \">= banana\"\n")), "\">= banana\"");
-        assert_eq!(spanned_text(&format!("{base}fact = \"java.version\"\npattern = \"(\"\n")), "\"(\"");
-        assert_eq!(spanned_text(&format!("{base}fact = \"java.version\"\npresent = true\nsince = \"2020-13-01\"\n")), "\"2020-13-01\"");
-        assert_eq!(error_of(&format!("{base}fact = \"java.version\"\n")).kind, ErrorKind::BadCheck);
-        assert_eq!(error_of(&format!("{base}fact = \"java.version\"\npresent = true\nfrobnicate = 1\n")).kind, ErrorKind::Syntax);
-        assert!(spanned_text(&format!("{base}fact = \"java.version\"\npresent = true\nfrobnicate = 1\n")).contains("frobnicate"));
+        let base =
+            "[[rules]]\nid = \"demo.x\"\nseverity = \"error\"\ntitle = \"t\"\nmessage = \"m\"\n";
+        assert_eq!(
+            spanned_text(&format!("{base}fact = \"java.verison\"\npresent = true\n")),
+            "\"java.verison\""
+        );
+        assert_eq!(
+            spanned_text(&format!(
+                "{base}fact = \"java.version\"\nrequire = \">= banana\"\n"
+            )),
+            "\">= banana\""
+        );
+        assert_eq!(
+            spanned_text(&format!("{base}fact = \"java.version\"\npattern = \"(\"\n")),
+            "\"(\""
+        );
+        assert_eq!(
+            spanned_text(&format!(
+                "{base}fact = \"java.version\"\npresent = true\nsince = \"2020-13-01\"\n"
+            )),
+            "\"2020-13-01\""
+        );
+        assert_eq!(
+            error_of(&format!("{base}fact = \"java.version\"\n")).kind,
+            ErrorKind::BadCheck
+        );
+        assert_eq!(
+            error_of(&format!(
+                "{base}fact = \"java.version\"\npresent = true\nfrobnicate = 1\n"
+            ))
+            .kind,
+            ErrorKind::Syntax
+        );
+        assert!(
+            spanned_text(&format!(
+                "{base}fact = \"java.version\"\npresent = true\nfrobnicate = 1\n"
+            ))
+            .contains("frobnicate")
+        );
         let bad_template = "[[rules]]\nid = \"demo.x\"\nseverity = \"error\"\ntitle = \"t\"\nmessage = \"{valeu}\"\nfact = \"secret\"\npresent = true\n";
         assert_eq!(error_of(bad_template).kind, ErrorKind::BadTemplate);
         let bad_id = "[[rules]]\nid = \"other.x\"\nseverity = \"error\"\ntitle = \"t\"\nmessage = \"m\"\nfact = \"secret\"\npresent = true\n";

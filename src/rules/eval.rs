@@ -38,8 +38,16 @@ pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> 
     let mut index: HashMap<(Arc<str>, Arc<str>, u32, u32), usize> = HashMap::new();
     for active in rules {
         let rule = active.rule;
-        let when: Vec<ConditionIndex> = rule.when.iter().map(|c| ConditionIndex::build(c, &by_kind)).collect();
-        let unless: Vec<ConditionIndex> = rule.unless.iter().map(|c| ConditionIndex::build(c, &by_kind)).collect();
+        let when: Vec<ConditionIndex> = rule
+            .when
+            .iter()
+            .map(|c| ConditionIndex::build(c, &by_kind))
+            .collect();
+        let unless: Vec<ConditionIndex> = rule
+            .unless
+            .iter()
+            .map(|c| ConditionIndex::build(c, &by_kind))
+            .collect();
         for fact in candidates(rule, &by_kind) {
             if !fails_check(&rule.check, fact, as_of, options.expiry_days) {
                 continue;
@@ -47,13 +55,18 @@ pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> 
             if !when.iter().all(|c| c.holds_for(fact)) || unless.iter().any(|c| c.holds_for(fact)) {
                 continue;
             }
-            let key = (Arc::clone(&rule.id), Arc::clone(&fact.path), fact.span.start, fact.span.end);
+            let key = (
+                Arc::clone(&rule.id),
+                Arc::clone(&fact.path),
+                fact.span.start,
+                fact.span.end,
+            );
             let note = (fact.origin != fact.path).then(|| format!("used by {}", fact.origin));
             if let Some(&existing) = index.get(&key) {
-                if let Some(note) = note {
-                    if !findings[existing].notes.contains(&note) {
-                        findings[existing].notes.push(note);
-                    }
+                if let Some(note) = note
+                    && !findings[existing].notes.contains(&note)
+                {
+                    findings[existing].notes.push(note);
                 }
                 continue;
             }
@@ -71,7 +84,11 @@ pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> 
 fn finding(active: Active<'_>, fact: &Fact, as_of: time::Date, note: Option<String>) -> Finding {
     let rule = active.rule;
     let upcoming = rule.since.filter(|since| *since > as_of);
-    let severity = if upcoming.is_some() { active.severity.lowered() } else { active.severity };
+    let severity = if upcoming.is_some() {
+        active.severity.lowered()
+    } else {
+        active.severity
+    };
     Finding {
         rule: Arc::clone(&rule.id),
         severity,
@@ -88,7 +105,10 @@ fn finding(active: Active<'_>, fact: &Fact, as_of: time::Date, note: Option<Stri
 }
 
 /// The facts a rule looks at, in order.
-fn candidates<'f>(rule: &'f Rule, by_kind: &'f HashMap<FactKind, Vec<&'f Fact>>) -> Box<dyn Iterator<Item = &'f Fact> + 'f> {
+fn candidates<'f>(
+    rule: &'f Rule,
+    by_kind: &'f HashMap<FactKind, Vec<&'f Fact>>,
+) -> Box<dyn Iterator<Item = &'f Fact> + 'f> {
     match &rule.target {
         Target::Fact { kind, filters } => Box::new(
             by_kind
@@ -112,11 +132,13 @@ fn candidates<'f>(rule: &'f Rule, by_kind: &'f HashMap<FactKind, Vec<&'f Fact>>)
 /// Whether the fact fails the check (and so is a finding).
 fn fails_check(check: &Check, fact: &Fact, as_of: time::Date, expiry_days: Option<u32>) -> bool {
     match check {
-        Check::Require(constraint) => Version::parse(&fact.value, scheme_for(fact.kind))
-            .ok()
-            .and_then(|v| constraint.check(&v))
-            == Some(false),
-        Check::Forbid(values) => values.iter().any(|v| *v == fact.value),
+        Check::Require(constraint) => {
+            Version::parse(&fact.value, scheme_for(fact.kind))
+                .ok()
+                .and_then(|v| constraint.check(&v))
+                == Some(false)
+        }
+        Check::Forbid(values) => values.contains(&fact.value),
         Check::Pattern(regex) => regex.is_match(&fact.value),
         Check::Present => true,
         Check::Expired => not_after(fact).is_some_and(|d| d < as_of),
@@ -128,7 +150,8 @@ fn fails_check(check: &Check, fact: &Fact, as_of: time::Date, expiry_days: Optio
 }
 
 fn not_after(fact: &Fact) -> Option<time::Date> {
-    fact.attr("not_after").and_then(|v| parse_date(v.get(..10)?))
+    fact.attr("not_after")
+        .and_then(|v| parse_date(v.get(..10)?))
 }
 
 /// Where the facts a condition looks for are, for quick scope tests.
@@ -178,7 +201,8 @@ impl ConditionIndex {
             Scope::File => self.origins.contains(&fact.origin),
             Scope::Directory => {
                 let dir = directory(&fact.origin);
-                self.dirs_and_ancestors.contains(dir) || ancestors(dir).any(|a| self.dirs.contains(a))
+                self.dirs_and_ancestors.contains(dir)
+                    || ancestors(dir).any(|a| self.dirs.contains(a))
             }
         }
     }
@@ -194,7 +218,11 @@ fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
     let mut next = Some(dir);
     std::iter::from_fn(move || {
         let current = next?;
-        next = if current.is_empty() { None } else { Some(directory(current)) };
+        next = if current.is_empty() {
+            None
+        } else {
+            Some(directory(current))
+        };
         Some(current)
     })
 }
@@ -216,8 +244,18 @@ mod tests {
 
     fn run(rules: &str, facts: &[Fact], as_of: &str) -> Vec<Finding> {
         let pack = compile_pack("t.toml", &format!("[pack]\nname = \"t\"\n{rules}")).unwrap();
-        let active: Vec<Active<'_>> = pack.rules.iter().map(|rule| Active { rule, severity: rule.severity }).collect();
-        let options = EvalOptions { as_of: parse_date(as_of).unwrap(), expiry_days: None };
+        let active: Vec<Active<'_>> = pack
+            .rules
+            .iter()
+            .map(|rule| Active {
+                rule,
+                severity: rule.severity,
+            })
+            .collect();
+        let options = EvalOptions {
+            as_of: parse_date(as_of).unwrap(),
+            expiry_days: None,
+        };
         evaluate(&active, facts, &options)
     }
 
@@ -226,11 +264,36 @@ mod tests {
     #[test]
     fn require_with_directory_scope() {
         let facts = [
-            fact(FactKind::JavaVersion, "1.7.0_80", "jobs/a/config/env.sh", &[("source", "java-home")]),
-            fact(FactKind::JavaVersion, "1.7.0_80", "other/env.sh", &[("source", "java-home")]),
-            fact(FactKind::JavaVersion, "1.6", "jobs/a/pom.xml", &[("source", "maven")]),
-            fact(FactKind::JavaVersion, "8", "jobs/a/Dockerfile", &[("source", "dockerfile")]),
-            fact(FactKind::ConnectorUse, "anaplan-connect", "jobs/a/run.sh", &[("product", "anaplan-connect")]),
+            fact(
+                FactKind::JavaVersion,
+                "1.7.0_80",
+                "jobs/a/config/env.sh",
+                &[("source", "java-home")],
+            ),
+            fact(
+                FactKind::JavaVersion,
+                "1.7.0_80",
+                "other/env.sh",
+                &[("source", "java-home")],
+            ),
+            fact(
+                FactKind::JavaVersion,
+                "1.6",
+                "jobs/a/pom.xml",
+                &[("source", "maven")],
+            ),
+            fact(
+                FactKind::JavaVersion,
+                "8",
+                "jobs/a/Dockerfile",
+                &[("source", "dockerfile")],
+            ),
+            fact(
+                FactKind::ConnectorUse,
+                "anaplan-connect",
+                "jobs/a/run.sh",
+                &[("product", "anaplan-connect")],
+            ),
         ];
         let findings = run(JAVA_UNDER_AC, &facts, "2026-01-01");
         let paths: Vec<&str> = findings.iter().map(|f| &*f.path).collect();
@@ -243,8 +306,18 @@ mod tests {
     #[test]
     fn since_lowers_severity_before_the_date() {
         let facts = [
-            fact(FactKind::JavaVersion, "7", "run.sh", &[("source", "java-home")]),
-            fact(FactKind::ConnectorUse, "anaplan-connect", "run.sh", &[("product", "anaplan-connect")]),
+            fact(
+                FactKind::JavaVersion,
+                "7",
+                "run.sh",
+                &[("source", "java-home")],
+            ),
+            fact(
+                FactKind::ConnectorUse,
+                "anaplan-connect",
+                "run.sh",
+                &[("product", "anaplan-connect")],
+            ),
         ];
         let findings = run(JAVA_UNDER_AC, &facts, "2019-06-01");
         assert_eq!(findings[0].severity, Severity::Warning);
@@ -254,12 +327,32 @@ mod tests {
     #[test]
     fn forbid_unless_and_file_scope() {
         let rules = "[[rules]]\nid = \"t.tls\"\nseverity = \"error\"\ntitle = \"t\"\nmessage = \"{value}\"\nfact = \"tls.protocol\"\nwhere = { effect = [\"enable\", \"force\"] }\nforbid = [\"TLSv1\", \"TLSv1.1\"]\n[[rules.unless]]\nfact = \"tls.protocol\"\nvalues = [\"TLSv1\"]\nwhere = { effect = \"disable\" }\n";
-        let mut disabled = fact(FactKind::TlsProtocol, "TLSv1", "b.properties", &[("effect", "disable")]);
+        let mut disabled = fact(
+            FactKind::TlsProtocol,
+            "TLSv1",
+            "b.properties",
+            &[("effect", "disable")],
+        );
         disabled.span = Span::new(10, 15);
         let facts = [
-            fact(FactKind::TlsProtocol, "TLSv1", "a.sh", &[("effect", "enable")]),
-            fact(FactKind::TlsProtocol, "TLSv1.2", "a.sh", &[("effect", "enable")]),
-            fact(FactKind::TlsProtocol, "TLSv1", "b.properties", &[("effect", "enable")]),
+            fact(
+                FactKind::TlsProtocol,
+                "TLSv1",
+                "a.sh",
+                &[("effect", "enable")],
+            ),
+            fact(
+                FactKind::TlsProtocol,
+                "TLSv1.2",
+                "a.sh",
+                &[("effect", "enable")],
+            ),
+            fact(
+                FactKind::TlsProtocol,
+                "TLSv1",
+                "b.properties",
+                &[("effect", "enable")],
+            ),
             disabled,
         ];
         let findings = run(rules, &facts, "2026-01-01");
@@ -271,9 +364,24 @@ mod tests {
     fn certificate_dates() {
         let rules = "[[rules]]\nid = \"t.expired\"\nseverity = \"error\"\ntitle = \"t\"\nmessage = \"m\"\nfact = \"certificate\"\nexpired = true\n[[rules]]\nid = \"t.soon\"\nseverity = \"warning\"\ntitle = \"t\"\nmessage = \"m\"\nfact = \"certificate\"\nexpires-within = 30\n";
         let facts = [
-            fact(FactKind::Certificate, "CN=old", "old.pem", &[("not_after", "2025-12-31T23:59:59Z")]),
-            fact(FactKind::Certificate, "CN=soon", "soon.pem", &[("not_after", "2026-01-20")]),
-            fact(FactKind::Certificate, "CN=fine", "fine.pem", &[("not_after", "2027-01-01")]),
+            fact(
+                FactKind::Certificate,
+                "CN=old",
+                "old.pem",
+                &[("not_after", "2025-12-31T23:59:59Z")],
+            ),
+            fact(
+                FactKind::Certificate,
+                "CN=soon",
+                "soon.pem",
+                &[("not_after", "2026-01-20")],
+            ),
+            fact(
+                FactKind::Certificate,
+                "CN=fine",
+                "fine.pem",
+                &[("not_after", "2027-01-01")],
+            ),
         ];
         let findings = run(rules, &facts, "2026-01-01");
         let got: Vec<(&str, &str)> = findings.iter().map(|f| (&*f.rule, &*f.path)).collect();

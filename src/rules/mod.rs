@@ -8,13 +8,21 @@ pub mod eval;
 pub mod schema;
 pub mod selftest;
 
-pub use compile::{Check, CompiledPack, Condition, Filter, Rule, Scope, Target, Template, compile_pack};
+pub use compile::{
+    Check, CompiledPack, Condition, Filter, Rule, Scope, Target, Template, compile_pack,
+};
 pub use eval::{Active, EvalOptions, evaluate};
 
 /// The built-in packs, embedded at build time: `(file name, text)`.
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
-    ("rules/anaplan.toml", include_str!("../../rules/anaplan.toml")),
+    (
+        "rules/anaplan.toml",
+        include_str!("../../rules/anaplan.toml"),
+    ),
     ("rules/java.toml", include_str!("../../rules/java.toml")),
     ("rules/tls.toml", include_str!("../../rules/tls.toml")),
-    ("rules/secrets.toml", include_str!("../../rules/secrets.toml")),
+    (
+        "rules/secrets.toml",
+        include_str!("../../rules/secrets.toml"),
+    ),
 ];

@@ -91,17 +91,28 @@ pub fn run_examples(rule: &Rule, packs: &[CompiledPack], as_of: time::Date) -> V
         .collect()
 }
 
-fn run_example(rule: &Rule, example: &ExampleSpec, packs: &[CompiledPack], as_of: time::Date) -> Verdict {
+fn run_example(
+    rule: &Rule,
+    example: &ExampleSpec,
+    packs: &[CompiledPack],
+    as_of: time::Date,
+) -> Verdict {
     let mut files: Vec<Arc<SourceFile>> = example
         .files
         .iter()
         .map(|(path, text)| Arc::new(SourceFile::new(path.as_str(), text.as_str())))
         .collect();
     if let Some(content) = &example.content {
-        let path = example.path.clone().unwrap_or_else(|| "example.txt".to_owned());
+        let path = example
+            .path
+            .clone()
+            .unwrap_or_else(|| "example.txt".to_owned());
         files.push(Arc::new(SourceFile::new(path, content.as_str())));
     }
-    let active = [Active { rule, severity: rule.severity }];
+    let active = [Active {
+        rule,
+        severity: rule.severity,
+    }];
     let text_rules = TextRules::new(&active, packs);
     let includes = MemoryIncludes::new(&files);
     let mut facts: Vec<Fact> = Vec::new();
@@ -111,7 +122,10 @@ fn run_example(rule: &Rule, example: &ExampleSpec, packs: &[CompiledPack], as_of
         facts.extend(extract_source(kind, file, &includes, &text_rules).facts);
     }
     facts.sort();
-    let options = EvalOptions { as_of, expiry_days: None };
+    let options = EvalOptions {
+        as_of,
+        expiry_days: None,
+    };
     let findings = eval::evaluate(&active, &facts, &options);
     let found: Vec<Place> = findings
         .iter()
@@ -121,18 +135,32 @@ fn run_example(rule: &Rule, example: &ExampleSpec, packs: &[CompiledPack], as_of
                 .find(|s| s.path == f.path)
                 .map(|s| {
                     let line = s.lines.line_col(&s.text, f.span.start).line;
-                    (line, s.text.get(f.span.range()).unwrap_or_default().to_owned())
+                    (
+                        line,
+                        s.text.get(f.span.range()).unwrap_or_default().to_owned(),
+                    )
                 })
                 .unwrap_or_default();
-            Place { path: f.path.to_string(), line: text.0, text: text.1 }
+            Place {
+                path: f.path.to_string(),
+                line: text.0,
+                text: text.1,
+            }
         })
         .collect();
-    let default_path = files.first().map(|f| f.path.to_string()).unwrap_or_default();
+    let default_path = files
+        .first()
+        .map(|f| f.path.to_string())
+        .unwrap_or_default();
     let expected: Vec<Place> = example
         .expect
         .iter()
         .map(|e| match e {
-            ExpectSpec::Text(text) => Place { path: default_path.clone(), line: 0, text: text.clone() },
+            ExpectSpec::Text(text) => Place {
+                path: default_path.clone(),
+                line: 0,
+                text: text.clone(),
+            },
             ExpectSpec::At { text, path, line } => Place {
                 path: path.clone().unwrap_or_else(|| default_path.clone()),
                 line: line.unwrap_or(0),
@@ -147,9 +175,11 @@ fn compare(expected: Vec<Place>, found: Vec<Place>) -> Verdict {
     let mut unmatched_found = found.clone();
     let mut missing = Vec::new();
     for want in &expected {
-        let hit = unmatched_found
-            .iter()
-            .position(|got| got.text == want.text && got.path == want.path && (want.line == 0 || got.line == want.line));
+        let hit = unmatched_found.iter().position(|got| {
+            got.text == want.text
+                && got.path == want.path
+                && (want.line == 0 || got.line == want.line)
+        });
         match hit {
             Some(i) => {
                 unmatched_found.remove(i);
@@ -171,15 +201,34 @@ mod tests {
     use super::*;
 
     fn place(text: &str, line: u32) -> Place {
-        Place { path: "a.sh".into(), line, text: text.into() }
+        Place {
+            path: "a.sh".into(),
+            line,
+            text: text.into(),
+        }
     }
 
     #[test]
     fn verdicts() {
         assert_eq!(compare(vec![], vec![]), Verdict::Validated);
-        assert_eq!(compare(vec![place("7", 0)], vec![place("7", 3)]), Verdict::Reported);
-        assert_eq!(compare(vec![place("7", 2)], vec![place("7", 3)]), Verdict::Wrong { expected: vec![place("7", 2)], found: vec![place("7", 3)] });
-        assert_eq!(compare(vec![place("7", 0)], vec![]), Verdict::Missing(vec![place("7", 0)]));
-        assert_eq!(compare(vec![], vec![place("7", 1)]), Verdict::Noisy(vec![place("7", 1)]));
+        assert_eq!(
+            compare(vec![place("7", 0)], vec![place("7", 3)]),
+            Verdict::Reported
+        );
+        assert_eq!(
+            compare(vec![place("7", 2)], vec![place("7", 3)]),
+            Verdict::Wrong {
+                expected: vec![place("7", 2)],
+                found: vec![place("7", 3)]
+            }
+        );
+        assert_eq!(
+            compare(vec![place("7", 0)], vec![]),
+            Verdict::Missing(vec![place("7", 0)])
+        );
+        assert_eq!(
+            compare(vec![], vec![place("7", 1)]),
+            Verdict::Noisy(vec![place("7", 1)])
+        );
     }
 }
