@@ -241,6 +241,8 @@ fn client_invocation(words: &[&str]) -> Option<(usize, usize)> {
                 return is_client.then_some((i + 1, i + 2));
             }
             _ if word.starts_with('-') => i += 1,
+            // `${JAVA_OPTS}` left unexpanded: options from the environment.
+            _ if word.starts_with(['$', '%', '!']) => i += 1,
             // Another main class: not Anaplan Connect.
             _ => return None,
         }

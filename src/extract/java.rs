@@ -41,8 +41,18 @@ pub fn java_versions(text: &str) -> Vec<Clue> {
             r#"(?i)(?:^|[^A-Za-z0-9])(?:openjdk|java|temurin|zulu|corretto|adoptopenjdk|liberica|semeru|sapmachine)[-_]?(1\.[2-8](?:\.\d+)?|\d{1,2})(?:[-_](?:openjdk|oracle|jdk|jre|amd64|x64|x86_64|i386|arm64|aarch64|headless|devel|amazon|zulu)|[/\\"';:,]|$)"#
         ),
     ];
-    let archive = static_regex!(r"(?i)\.(?:tar\.gz|tgz|zip|exe|rpm|bin|msi|dmg|deb|tar)$");
-    let is_archive = archive.is_match(text.trim_end_matches(['"', '\'']));
+    // An installer or archive named after the runtime (`jre-8u112-linux-x64.tar.gz`),
+    // not the `java.exe` inside one.
+    let archive = static_regex!(
+        r"(?i)(?:^|[/\\])[^/\\]*(?:jdk|jre|java)[^/\\]*\.(?:tar\.gz|tgz|zip|exe|rpm|bin|msi|dmg|deb|tar)$"
+    );
+    let trimmed = text.trim_end_matches(['"', '\'']);
+    let base = trimmed
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(trimmed)
+        .to_ascii_lowercase();
+    let is_archive = archive.is_match(trimmed) && base != "java.exe" && base != "javaw.exe";
     let mut clues: Vec<Clue> = Vec::new();
     for pattern in patterns {
         for caps in pattern.captures_iter(text) {
@@ -176,6 +186,13 @@ mod tests {
         assert_eq!(versions("openjdk-7-jre-headless"), ["7"]);
         assert_eq!(versions("/usr/lib/jvm/java-11"), ["11"]);
         assert_eq!(versions("/opt/java/jre7/bin/java"), ["7"]);
+    }
+
+    #[test]
+    fn java_exe_is_not_an_archive() {
+        let clues = java_versions(r"C:\Java\jdk1.8.0_202\bin\java.exe");
+        assert_eq!(clues.len(), 1);
+        assert!(clues[0].attributes.is_empty());
     }
 
     #[test]
