@@ -1,0 +1,518 @@
+//! The command line, end to end: every exit path, the output documents,
+//! config and rule-file errors, and that secrets never reach the output.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use assert_cmd::cargo::cargo_bin;
+use tempfile::TempDir;
+
+fn connlint() -> Command {
+    let mut command = Command::new(cargo_bin("connlint"));
+    command.env("NO_COLOR", "1").env("COLUMNS", "100");
+    command
+}
+
+/// A temp repository from `(path, content)` pairs.
+fn repo(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, content) in files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, content).unwrap();
+    }
+    dir
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(command: &mut Command) -> Run {
+    let output = command.output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn demo() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo"))
+}
+
+const OLD_JAVA_JOB: &str = "#!/bin/sh\nexport JAVA_HOME=/usr/lib/jvm/jdk1.7.0_80\n./AnaplanClient.sh -service https://api.anaplan.com -auth https://auth.anaplan.com -W\n";
+
+#[test]
+fn exit_1_on_an_error_finding_with_the_span_rendered() {
+    let dir = repo(&[("jobs/nightly.sh", OLD_JAVA_JOB)]);
+    let out = run(connlint().arg("check").arg(dir.path()));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("anaplan.java-below-8u161"));
+    assert!(
+        out.stdout.contains("[jobs/nightly.sh:2:34]"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("export JAVA_HOME=/usr/lib/jvm/jdk1.7.0_80")
+    );
+    assert!(out.stdout.contains("connlint: 1 file scanned in"));
+    assert!(out.stdout.contains(": 1 error, 0 warnings, 0 infos"));
+    assert!(
+        !out.stdout.contains('\u{1b}'),
+        "NO_COLOR output has escape codes"
+    );
+}
+
+#[test]
+fn exit_0_when_clean_and_on_warnings_below_the_threshold() {
+    let dir = repo(&[(
+        "jobs/nightly.sh",
+        "export JAVA_HOME=/usr/lib/jvm/jdk1.8.0_202\nKEYSTORE_PASSWORD=Plain-Text-1\n",
+    )]);
+    let out = run(connlint().arg("check").arg(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("0 errors, 1 warning"));
+    let strict = run(connlint()
+        .args(["check", "--fail-on", "warning"])
+        .arg(dir.path()));
+    assert_eq!(strict.code, 1);
+}
+
+#[test]
+fn json_document_is_the_spec_shape() {
+    let dir = repo(&[("jobs/nightly.sh", OLD_JAVA_JOB)]);
+    let out = run(connlint()
+        .args(["check", "--format", "json", "--as-of", "2026-11-23"])
+        .arg(dir.path()));
+    assert_eq!(out.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let expected = serde_json::json!({
+        "tool": {"name": "connlint", "version": env!("CARGO_PKG_VERSION")},
+        "as_of": "2026-11-23",
+        "summary": {"files_scanned": 1, "findings": 1, "errors": 1, "warnings": 0, "infos": 0},
+        "findings": [{
+            "rule": "anaplan.java-below-8u161",
+            "severity": "error",
+            "title": "Java runtime older than 8u161 runs Anaplan Connect",
+            "message": "Anaplan Connect runs on Java 1.7.0_80; Anaplan requires Java 8u161 or later since TLS 1.1 was disabled in October 2020",
+            "path": "jobs/nightly.sh",
+            "line": 2, "column": 34, "end_line": 2, "end_column": 42,
+            "fact": {"kind": "java.version", "value": "1.7.0_80", "attributes": {"product": "anaplan-connect", "source": "java-home"}},
+            "help": doc["findings"][0]["help"],
+            "url": "https://community.anaplan.com/discussion/tls-1-1-deprecation-in-anaplan-api-services"
+        }],
+        "problems": []
+    });
+    assert_eq!(doc, expected);
+}
+
+#[test]
+fn as_of_before_since_reports_upcoming_one_level_lower() {
+    let dir = repo(&[("jobs/nightly.sh", OLD_JAVA_JOB)]);
+    let out = run(connlint()
+        .args(["check", "--format", "json", "--as-of", "2020-01-01"])
+        .arg(dir.path()));
+    assert_eq!(out.code, 0, "a warning does not fail the default threshold");
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["findings"][0]["severity"], "warning");
+    let human = run(connlint()
+        .args(["check", "--as-of", "2020-01-01"])
+        .arg(dir.path()));
+    assert!(human.stdout.contains("Upcoming:"));
+    assert!(human.stdout.contains("becomes error on 2020-10-01"));
+}
+
+#[test]
+fn demo_scan_is_deterministic_and_masks_secrets() {
+    let first = run(connlint()
+        .args(["check", "--format", "json", "--as-of", "2026-11-24"])
+        .arg(demo()));
+    let second = run(connlint()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-24",
+            "-j",
+            "1",
+        ])
+        .arg(demo()));
+    assert_eq!(first.code, 1);
+    assert_eq!(first.stdout, second.stdout);
+    let human = run(connlint()
+        .args(["check", "--as-of", "2026-11-24"])
+        .arg(demo()));
+    for canary in ["Passw0rd!demo", "Passw0rd-demo", "demo-key-pass"] {
+        assert!(!first.stdout.contains(canary), "JSON leaks {canary}");
+        assert!(
+            !human.stdout.contains(canary),
+            "human output leaks {canary}"
+        );
+    }
+    assert!(human.stdout.contains("secrets.plaintext-secret"));
+}
+
+#[test]
+fn secrets_are_masked_in_rendered_source_and_facts() {
+    let dir = repo(&[("run.sh", "KEYSTORE_PASSWORD=canary-Zx81-secret\n")]);
+    let check = run(connlint().arg("check").arg(dir.path()));
+    assert!(
+        check
+            .stdout
+            .contains("KEYSTORE_PASSWORD=******************\n"),
+        "{}",
+        check.stdout
+    );
+    for format in ["table", "json", "csv"] {
+        let facts = run(connlint()
+            .args(["facts", "--format", format])
+            .arg(dir.path()));
+        assert!(!facts.stdout.contains("canary-Zx81-secret"), "{format}");
+        assert!(facts.stdout.contains("****"), "{format}");
+    }
+}
+
+#[test]
+fn exit_2_on_a_broken_rule_pack_with_a_pointer_into_it() {
+    let dir = repo(&[
+        ("jobs/run.sh", OLD_JAVA_JOB),
+        (
+            "policy.toml",
+            "[pack]\nname = \"acme\"\n\n[[rules]]\nid = \"acme.old-java\"\nseverity = \"error\"\ntitle = \"t\"\nmessage = \"m\"\nfact = \"java.verison\"\nrequire = \">= 11\"\n",
+        ),
+    ]);
+    let out = run(connlint()
+        .arg("check")
+        .arg(dir.path().join("jobs"))
+        .arg("--rules")
+        .arg(dir.path().join("policy.toml")));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("unknown fact kind `java.verison`"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("connlint::rule_file::unknown_fact"));
+    assert!(out.stderr.contains("policy.toml:9:8"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn exit_2_on_bad_arguments() {
+    assert_eq!(run(connlint().args(["check", "--format", "xml"])).code, 2);
+    assert_eq!(
+        run(connlint().args(["check", "--as-of", "tomorrow", "."])).code,
+        2
+    );
+    let unknown = run(connlint().args(["check", "--select", "anaplan.no-such-rule", "."]));
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .contains("unknown rule or pack `anaplan.no-such-rule`")
+    );
+    assert_eq!(run(connlint().args(["check", "/no/such/path"])).code, 2);
+    assert_eq!(
+        run(connlint().args(["explain", "anaplan.no-such-rule"])).code,
+        2
+    );
+}
+
+#[test]
+fn config_is_found_upwards_and_unknown_keys_are_errors() {
+    let dir = repo(&[
+        ("jobs/nightly.sh", "KEYSTORE_PASSWORD=Plain-Text-1\n"),
+        (".connlint.toml", "fail-on = \"warning\"\n"),
+    ]);
+    assert_eq!(
+        run(connlint().arg("check").arg(dir.path().join("jobs"))).code,
+        1
+    );
+    std::fs::write(
+        dir.path().join(".connlint.toml"),
+        "fail-on = \"warning\"\nfial-on = \"x\"\n",
+    )
+    .unwrap();
+    let out = run(connlint().arg("check").arg(dir.path().join("jobs")));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("fial-on"), "{}", out.stderr);
+    assert!(out.stderr.contains(".connlint.toml:2:1"), "{}", out.stderr);
+}
+
+#[test]
+fn config_disables_overrides_excludes_and_ignores_with_reason() {
+    let dir = repo(&[
+        ("jobs/nightly.sh", OLD_JAVA_JOB),
+        ("legacy/old.sh", OLD_JAVA_JOB),
+        ("vendor/x.sh", OLD_JAVA_JOB),
+        (
+            ".connlint.toml",
+            "exclude = [\"vendor/**\"]\n[severity]\n\"anaplan\" = \"warning\"\n[[ignore]]\npaths = [\"legacy/**\"]\nreason = \"decommissioned in Q3\"\n",
+        ),
+    ]);
+    let out = run(connlint()
+        .args(["check", "--format", "json"])
+        .arg(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["path"], "jobs/nightly.sh");
+    assert_eq!(findings[0]["severity"], "warning");
+    assert_eq!(doc["summary"]["files_scanned"], 2);
+    let disabled = run(connlint()
+        .args(["check", "--ignore", "anaplan"])
+        .arg(dir.path()));
+    assert!(
+        disabled.stdout.contains("0 errors, 0 warnings"),
+        "{}",
+        disabled.stdout
+    );
+}
+
+#[test]
+fn explicit_files_are_relative_to_the_working_directory() {
+    let dir = repo(&[
+        ("jobs/nightly.sh", OLD_JAVA_JOB),
+        ("jobs/other.sh", OLD_JAVA_JOB),
+    ]);
+    let out = run(connlint().current_dir(dir.path()).args([
+        "check",
+        "--format",
+        "json",
+        "jobs/nightly.sh",
+    ]));
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["files_scanned"], 1);
+    assert_eq!(doc["findings"][0]["path"], "jobs/nightly.sh");
+}
+
+#[test]
+fn explicit_files_still_follow_the_files_they_source() {
+    let dir = repo(&[
+        (
+            "jobs/run.sh",
+            ". ./config/env.sh\n./AnaplanClient.sh -service https://api.anaplan.com -W\n",
+        ),
+        ("jobs/config/env.sh", "JAVA_HOME=/opt/jdk1.7.0_80\n"),
+    ]);
+    let out =
+        run(connlint()
+            .current_dir(dir.path())
+            .args(["check", "--format", "json", "jobs/run.sh"]));
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["findings"][0]["rule"], "anaplan.java-below-8u161");
+    assert_eq!(doc["findings"][0]["path"], "jobs/config/env.sh");
+    assert_eq!(doc["findings"][0]["line"], 1);
+}
+
+#[test]
+fn dot_folders_are_scanned_gitignored_files_are_not() {
+    let dir = repo(&[
+        (".ci/deploy.sh", OLD_JAVA_JOB),
+        ("build/generated.sh", OLD_JAVA_JOB),
+        (".gitignore", "build/\n"),
+        (".git/hooks/pre-commit.sh", OLD_JAVA_JOB),
+    ]);
+    let out = run(connlint()
+        .args(["check", "--format", "json"])
+        .arg(dir.path()));
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, [".ci/deploy.sh"]);
+}
+
+#[test]
+fn bad_files_become_problems_and_the_scan_goes_on() {
+    let dir = repo(&[("jobs/run.sh", OLD_JAVA_JOB), ("jobs/latin1.sh", "")]);
+    std::fs::write(
+        dir.path().join("jobs/latin1.sh"),
+        b"# J\xf6rg's job\nJAVA_HOME=/opt/jdk1.6.0_45\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("jobs/blob.sh"),
+        b"\x7fELF\x00\x00\x01binary",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("jobs/huge.sh"), "# padding\n".repeat(2000)).unwrap();
+    let out = run(connlint()
+        .args(["check", "--format", "json", "--max-file-size", "10000"])
+        .arg(dir.path()));
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let problems: Vec<String> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: {}",
+                p["path"].as_str().unwrap(),
+                p["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems[0].starts_with("jobs/blob.sh: skipped: binary file"));
+    assert!(problems[1].starts_with("jobs/huge.sh: skipped: 20000 bytes is over the size limit"));
+    assert!(problems[2].starts_with("jobs/latin1.sh: not valid UTF-8"));
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    // Java 6 next to an Anaplan Connect job: the Anaplan rule reports it (once).
+    assert_eq!(
+        rules,
+        ["anaplan.java-below-8u161", "anaplan.java-below-8u161"]
+    );
+    let paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["jobs/latin1.sh", "jobs/run.sh"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_root_are_not_followed() {
+    let outside = repo(&[("secret-job.sh", OLD_JAVA_JOB)]);
+    let dir = repo(&[("jobs/run.sh", "echo ok\n")]);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret-job.sh"),
+        dir.path().join("jobs/link.sh"),
+    )
+    .unwrap();
+    let out = run(connlint()
+        .args(["check", "--format", "json"])
+        .arg(dir.path()));
+    assert_eq!(out.code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        doc["problems"][0]["message"],
+        "skipped: symlink points outside the scanned root"
+    );
+}
+
+#[test]
+fn facts_inventory_formats() {
+    let dir = repo(&[("run.sh", "export JAVA_HOME=/opt/jdk1.8.0_202\n")]);
+    let json = run(connlint()
+        .args(["facts", "--format", "json"])
+        .arg(dir.path()));
+    assert_eq!(json.code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        doc,
+        serde_json::json!({"facts": [{"kind": "java.version", "value": "1.8.0_202", "path": "run.sh", "line": 1, "column": 26, "end_line": 1, "end_column": 35, "attributes": {"source": "java-home"}}]})
+    );
+    let csv = run(connlint()
+        .args(["facts", "--format", "csv"])
+        .arg(dir.path()));
+    assert_eq!(
+        csv.stdout,
+        "path,line,column,end_line,end_column,kind,value,attributes\nrun.sh,1,26,1,35,java.version,1.8.0_202,source=java-home\n"
+    );
+    let table = run(connlint().arg("facts").arg(dir.path()));
+    assert!(
+        table
+            .stdout
+            .contains("run.sh:1:26  java.version  1.8.0_202  source=java-home"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn rules_explain_schema_and_test() {
+    let rules = run(connlint().arg("rules"));
+    assert_eq!(rules.code, 0);
+    assert!(rules.stdout.contains("anaplan  anaplan.java-below-8u161"));
+    assert!(rules.stdout.contains("2020-10-01"));
+    let explain = run(connlint().args(["explain", "anaplan.java-below-8u161"]));
+    assert_eq!(explain.code, 0);
+    assert!(
+        explain
+            .stdout
+            .contains("Severity: error, since 2020-10-01 (pack anaplan)")
+    );
+    assert!(explain.stdout.contains("Checks:   fact `java.version`"));
+    assert!(explain.stdout.contains("Example 1 (fires)"));
+    let schema = run(connlint().arg("schema"));
+    let doc: serde_json::Value = serde_json::from_str(&schema.stdout).unwrap();
+    assert_eq!(doc["title"], "PackFile");
+    assert!(doc["$defs"]["RuleSpec"]["properties"]["require"].is_object());
+    let test = run(connlint().arg("test"));
+    assert_eq!(test.code, 0, "{}", test.stdout);
+    assert!(test.stdout.contains(" passed, 0 failed"));
+}
+
+#[test]
+fn test_command_reports_missing_and_noisy_examples() {
+    let dir = repo(&[(
+        "pack.toml",
+        "[pack]\nname = \"acme\"\n[[rules]]\nid = \"acme.java-11\"\nseverity = \"warning\"\ntitle = \"t\"\nmessage = \"Java {value}\"\nhelp = \"h\"\nurl = \"https://example.com\"\nfact = \"java.version\"\nrequire = \">= 11\"\n[[rules.examples]]\npath = \"run.sh\"\ncontent = \"JAVA_HOME=/opt/jdk1.8.0_202\\n\"\nexpect = [\"1.8.0_201\"]\n[[rules.examples]]\npath = \"run.sh\"\ncontent = \"JAVA_HOME=/opt/jdk-17.0.2\\nOLD=/opt/jdk1.7.0_80/bin/java\\n\"\nexpect = []\n",
+    )]);
+    let out = run(connlint().arg("test").arg(dir.path().join("pack.toml")));
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stdout.contains("FAIL acme.java-11"));
+    assert!(
+        out.stdout
+            .contains("misplaced: expected run.sh: \"1.8.0_201\", found run.sh:1: \"1.8.0_202\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("example 2: unexpected finding at run.sh:2: \"1.7.0_80\""),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("0 passed, 2 failed"));
+}
+
+#[test]
+fn a_broken_pipe_exits_quietly() {
+    let mut text = String::new();
+    for i in 0..3000 {
+        text.push_str(&format!("JAVA_HOME_{i}=/opt/jdk1.8.0_202\n"));
+    }
+    let dir = repo(&[("big.sh", &text)]);
+    let mut child = connlint()
+        .arg("facts")
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
