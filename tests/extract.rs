@@ -2,7 +2,7 @@
 //! one line per fact with the raw text under its span, so a wrong span
 //! shows up in review. Every fixture, and every char-boundary prefix of
 //! it, also goes through the span checker.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! Every built-in rule: its examples pass, and it is complete (a firing and
 //! a quiet example, help, url).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use connlint::rules::compile::compile_pack;
 use connlint::rules::selftest::run_examples;

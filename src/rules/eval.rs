@@ -27,7 +27,8 @@ pub struct EvalOptions {
 }
 
 /// Evaluates `rules` over `facts`; findings come sorted by path, position
-/// and rule, one per (rule, path, span).
+/// and rule, one per (rule, path, span, value): a literal reached from two
+/// jobs is one finding, with a note per job.
 pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> Vec<Finding> {
     let as_of = options.as_of;
     let mut by_kind: HashMap<FactKind, Vec<&Fact>> = HashMap::new();
@@ -35,7 +36,7 @@ pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> 
         by_kind.entry(fact.kind).or_default().push(fact);
     }
     let mut findings: Vec<Finding> = Vec::new();
-    let mut index: HashMap<(Arc<str>, Arc<str>, u32, u32), usize> = HashMap::new();
+    let mut index: HashMap<(Arc<str>, Arc<str>, u32, u32, String), usize> = HashMap::new();
     for active in rules {
         let rule = active.rule;
         let when: Vec<ConditionIndex> = rule
@@ -60,6 +61,7 @@ pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> 
                 Arc::clone(&fact.path),
                 fact.span.start,
                 fact.span.end,
+                fact.value.clone(),
             );
             let note = (fact.origin != fact.path).then(|| format!("used by {}", fact.origin));
             if let Some(&existing) = index.get(&key) {
