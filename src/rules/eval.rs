@@ -17,6 +17,9 @@ pub struct Active<'r> {
     pub severity: Severity,
 }
 
+/// What makes two findings one: rule, path, span and value.
+type FindingKey = (Arc<str>, Arc<str>, u32, u32, String);
+
 /// The knobs of an evaluation.
 #[derive(Clone, Copy, Debug)]
 pub struct EvalOptions {
@@ -36,7 +39,7 @@ pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> 
         by_kind.entry(fact.kind).or_default().push(fact);
     }
     let mut findings: Vec<Finding> = Vec::new();
-    let mut index: HashMap<(Arc<str>, Arc<str>, u32, u32, String), usize> = HashMap::new();
+    let mut index: HashMap<FindingKey, usize> = HashMap::new();
     for active in rules {
         let rule = active.rule;
         let when: Vec<ConditionIndex> = rule
