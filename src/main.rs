@@ -5,6 +5,12 @@ mod cli;
 
 use std::process::ExitCode;
 
+// Extraction allocates many short-lived strings across threads; mimalloc
+// makes a scan of 10k files ~15% faster than the system allocator
+// (bench/README.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     cli::run()
 }

@@ -8,8 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::classify::{self, FileKind};
 use crate::extract::{self, Includes};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
@@ -64,19 +62,39 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
     let text_rules = TextRules::new(&options.rules, options.packs);
     let mut result = Scan::default();
     for path in &options.paths {
-        let (root, candidates, skipped) = candidates_for(path, options);
+        let (includes, outcomes, skipped) = if path.is_dir() {
+            let includes = DiskIncludes::new(path, options.max_file_size);
+            let outcomes = Mutex::new(Vec::new());
+            // Read and extract on the walker's threads, as files are found.
+            let skipped = walk::visit(
+                path,
+                options.config.exclude.as_ref(),
+                options.jobs,
+                &|candidate| {
+                    let outcome = read_and_extract(&candidate, options, &text_rules, &includes);
+                    if let Ok(mut outcomes) = outcomes.lock() {
+                        outcomes.push(outcome);
+                    }
+                },
+            );
+            let outcomes = outcomes
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            (includes, outcomes, skipped)
+        } else {
+            let (root, candidates, skipped) = candidates_for(path, options);
+            let includes = DiskIncludes::new(&root, options.max_file_size);
+            let outcomes: Vec<FileOutcome> = candidates
+                .iter()
+                .map(|candidate| read_and_extract(candidate, options, &text_rules, &includes))
+                .collect();
+            (includes, outcomes, skipped)
+        };
         for (rel, message) in skipped {
             result
                 .problems
                 .push(Problem::file(&Arc::from(rel.as_str()), message));
         }
-        let includes = DiskIncludes::new(&root, options.max_file_size);
-        let outcomes: Vec<FileOutcome> = with_pool(options.jobs, || {
-            candidates
-                .par_iter()
-                .map(|candidate| read_and_extract(candidate, options, &text_rules, &includes))
-                .collect()
-        });
         for outcome in outcomes {
             result.files_scanned += usize::from(outcome.scanned);
             result.problems.extend(outcome.extraction.problems);
@@ -105,33 +123,26 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
         .filter(|f| options.config.ignored(&f.rule, &f.path).is_none())
         .collect();
     result.ignored = before - result.findings.len();
-    result.sources.retain(|path, _| {
-        result.facts.iter().any(|f| &f.path == path)
-            || result.problems.iter().any(|p| &p.path == path)
-    });
+    let referenced: std::collections::HashSet<&str> = result
+        .facts
+        .iter()
+        .map(|f| &*f.path)
+        .chain(result.problems.iter().map(|p| &*p.path))
+        .collect();
+    result
+        .sources
+        .retain(|path, _| referenced.contains(&**path));
     result.elapsed = started.elapsed();
     result
 }
 
-/// Runs `work` on a pool of `jobs` threads (0: rayon's default).
-fn with_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> T {
-    match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
-        Ok(pool) => pool.install(work),
-        Err(_) => work(),
-    }
-}
-
-/// The root and files for one path argument: a directory is walked; a file
-/// is scanned alone, relative to the current directory when it lies below
-/// it (so pre-commit's `jobs/run.sh` stays `jobs/run.sh`).
+/// The root and file for a file argument: it is scanned alone, relative to
+/// the current directory when it lies below it (so pre-commit's
+/// `jobs/run.sh` stays `jobs/run.sh`).
 fn candidates_for(
     path: &Path,
     options: &ScanOptions<'_>,
 ) -> (PathBuf, Vec<walk::Candidate>, Vec<(String, String)>) {
-    if path.is_dir() {
-        let walked = walk::walk(path, options.config.exclude.as_ref(), options.jobs);
-        return (path.to_path_buf(), walked.candidates, walked.skipped);
-    }
     let cwd = std::env::current_dir().unwrap_or_default();
     let absolute = if path.is_absolute() {
         path.to_path_buf()

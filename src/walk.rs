@@ -31,8 +31,33 @@ pub struct Walked {
 }
 
 /// Walks `root` with `threads` threads (0: as many as cores), leaving out
-/// paths matching `exclude`.
+/// paths matching `exclude`; candidates come back sorted.
 pub fn walk(root: &Path, exclude: Option<&GlobSet>, threads: usize) -> Walked {
+    let candidates = Mutex::new(Vec::new());
+    let skipped = visit(root, exclude, threads, &|candidate| {
+        if let Ok(mut candidates) = candidates.lock() {
+            candidates.push(candidate);
+        }
+    });
+    let mut candidates = candidates
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    candidates.sort();
+    Walked {
+        candidates,
+        skipped,
+    }
+}
+
+/// Walks `root` and hands every file to `on_file` on the walker's threads
+/// as soon as it is found, so reading and extracting overlap the walk.
+/// Returns the entries skipped with a reason, sorted.
+pub fn visit(
+    root: &Path,
+    exclude: Option<&GlobSet>,
+    threads: usize,
+    on_file: &(dyn Fn(Candidate) + Sync),
+) -> Vec<(String, String)> {
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let found = Mutex::new(Walked::default());
     let mut builder = WalkBuilder::new(root);
@@ -78,15 +103,17 @@ pub fn walk(root: &Path, exclude: Option<&GlobSet>, threads: usize) -> Walked {
             } else {
                 None
             };
-            if let (Some(outcome), Ok(mut found)) = (outcome, found.lock()) {
-                match outcome {
-                    Ok(()) => found.candidates.push(Candidate {
-                        rel,
-                        path: entry.path().to_path_buf(),
-                    }),
-                    Err(Some(message)) => found.skipped.push((rel, message)),
-                    Err(None) => {}
+            match outcome {
+                Some(Ok(())) => on_file(Candidate {
+                    rel,
+                    path: entry.path().to_path_buf(),
+                }),
+                Some(Err(Some(message))) => {
+                    if let Ok(mut found) = found.lock() {
+                        found.skipped.push((rel, message));
+                    }
                 }
+                Some(Err(None)) | None => {}
             }
             WalkState::Continue
         })
@@ -94,9 +121,8 @@ pub fn walk(root: &Path, exclude: Option<&GlobSet>, threads: usize) -> Walked {
     let mut walked = found
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    walked.candidates.sort();
     walked.skipped.sort();
-    walked
+    walked.skipped
 }
 
 /// A symlink is read only when it points at a file inside the root.

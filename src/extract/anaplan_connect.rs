@@ -39,6 +39,9 @@ pub fn mentions_client(text: &str) -> bool {
 /// Anaplan Connect versions in jar names: `anaplan-connect-1.3.3.5.jar`,
 /// `anaplan-connect-1-3-3-3.jar`, `anaplan-connect-4.3.0-jar-with-dependencies.jar`.
 pub fn jar_versions(text: &str) -> Vec<Clue> {
+    if !text.to_ascii_lowercase().contains("anaplan-connect-") {
+        return Vec::new();
+    }
     let jar = static_regex!(
         r"(?i)anaplan-connect-(\d+(?:\.\d+)+|\d+(?:-\d+)+)(?:-(?:jar-with-dependencies|SNAPSHOT|dev|shaded|all|uber)|-[A-Za-z][\w.-]*)?\.jar"
     );

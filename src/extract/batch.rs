@@ -233,6 +233,9 @@ fn raw_tokens(text: &str) -> Vec<std::ops::Range<usize>> {
 /// Expands `%NAME%` and `!NAME!`. `%0`-`%9`, `%*`, `%~dp0`, `%%i` and
 /// substring forms (`%X:~0,4%`) stay as written, and so do unknown names.
 fn expand(raw: &Spanned, env: &Env) -> Vec<Spanned> {
+    if !raw.text.contains(['%', '!']) {
+        return vec![raw.clone()];
+    }
     let text = raw.text.as_str();
     let mut variants = vec![Spanned::default()];
     let mut i = 0;

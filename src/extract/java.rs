@@ -29,6 +29,23 @@ pub struct Clue {
 /// Each clue's `source` attribute is `archive` for installer and archive
 /// names; otherwise the caller sets it (`java-home`, `java-path`, ...).
 pub fn java_versions(text: &str) -> Vec<Clue> {
+    let lower = text.to_ascii_lowercase();
+    let hints = [
+        "jdk",
+        "jre",
+        "java",
+        "j2s",
+        "j2r",
+        "zulu",
+        "temurin",
+        "corretto",
+        "liberica",
+        "semeru",
+        "sapmachine",
+    ];
+    if !hints.iter().any(|h| lower.contains(h)) {
+        return Vec::new();
+    }
     let patterns = [
         // RPM-style full versions: java-1.8.0-openjdk-1.8.0.161-2.b14.el7
         static_regex!(r"(?i)openjdk-(1\.[5-8]\.\d+\.\d+)"),
@@ -93,6 +110,9 @@ pub fn java_versions(text: &str) -> Vec<Clue> {
 /// `-Djavax.net.ssl.keyStore=...` (a `cert.reference`) and key or trust
 /// store passwords (a `secret`, unless a placeholder).
 pub fn jvm_options(text: &str) -> Vec<Clue> {
+    if !text.contains("-D") {
+        return Vec::new();
+    }
     let option = static_regex!(
         r#"-D(https\.protocols|jdk\.tls\.client\.protocols|jdk\.tls\.server\.protocols|javax\.net\.ssl\.(?:keyStore|trustStore)(?:Password)?)=("[^"]*"|'[^']*'|[^\s"']*)"#
     );

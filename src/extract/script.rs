@@ -66,6 +66,14 @@ impl Spanned {
         }
     }
 
+    /// Empty text with room for `bytes` bytes.
+    pub fn with_capacity(bytes: usize) -> Self {
+        Self {
+            text: String::with_capacity(bytes),
+            pos: Vec::with_capacity(bytes),
+        }
+    }
+
     /// Text with no position (made up by connlint).
     pub fn synthetic(text: &str) -> Self {
         Self {
@@ -114,6 +122,12 @@ impl Spanned {
             text: self.text[range.clone()].to_owned(),
             pos: self.pos[range].to_vec(),
         }
+    }
+
+    /// Empties the text, keeping its allocation.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.pos.clear();
     }
 
     /// Whether the text is empty.

@@ -69,7 +69,7 @@ fn split_statements(input: &Spanned) -> Vec<Spanned> {
         if !trimmed.is_empty() {
             statements.push(trimmed);
         }
-        *current = Spanned::default();
+        current.clear();
     };
     while i < bytes.len() {
         let c = bytes[i];
@@ -255,9 +255,12 @@ fn strip_keywords(raw: &Spanned, depth: &mut usize) -> Option<(Spanned, usize)> 
 /// quotes. Unknown variables stay as written; a variable with several
 /// possible values yields one text per combination.
 fn expand(raw: &Spanned, env: &Env) -> Vec<Spanned> {
+    if !raw.text.contains('$') {
+        return vec![raw.clone()];
+    }
     let text = raw.text.as_str();
     let bytes = text.as_bytes();
-    let mut variants = vec![Spanned::default()];
+    let mut variants = vec![Spanned::with_capacity(raw.text.len() + 64)];
     let mut in_single = false;
     let mut in_double = false;
     let mut i = 0;
@@ -320,7 +323,8 @@ fn combine(prefixes: &[Spanned], values: &[Spanned]) -> Vec<Spanned> {
             if out.len() == MAX_VARIANTS {
                 return out;
             }
-            let mut v = prefix.clone();
+            let mut v = Spanned::with_capacity(prefix.text.len() + value.text.len() + 64);
+            v.push_from(prefix, 0..prefix.text.len());
             v.push_from(value, 0..value.text.len());
             out.push(v);
         }
@@ -331,7 +335,7 @@ fn combine(prefixes: &[Spanned], values: &[Spanned]) -> Vec<Spanned> {
 /// A value spliced into double quotes: its own `"`, `\`, `$` and `` ` ``
 /// get a made-up backslash so the quotes still close where they did.
 fn escape_for_double_quotes(value: &Spanned) -> Spanned {
-    let mut out = Spanned::default();
+    let mut out = Spanned::with_capacity(value.text.len() + 8);
     for (i, c) in value.text.char_indices() {
         if matches!(c, '"' | '\\' | '$' | '`') {
             out.push_from(&Spanned::synthetic("\\"), 0..1);
@@ -388,13 +392,13 @@ fn split_commands(text: &Spanned) -> Vec<Words> {
     let bytes = s.as_bytes();
     let mut commands = Vec::new();
     let mut words: Vec<Spanned> = Vec::new();
-    let mut word = Spanned::default();
+    let mut word = Spanned::with_capacity(64);
     let mut in_word = false;
     let mut quote: Option<u8> = None;
     let mut i = 0;
     let end_word = |word: &mut Spanned, words: &mut Vec<Spanned>, in_word: &mut bool| {
         if *in_word {
-            words.push(std::mem::take(word));
+            words.push(std::mem::replace(word, Spanned::with_capacity(64)));
         }
         *in_word = false;
     };
