@@ -18,6 +18,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::extract::anaplan_connect;
 use crate::extract::{fact_from_clue, java, secrets, version_files};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
@@ -943,6 +944,16 @@ impl<'a> Build<'a> {
         }
     }
 
+    /// Anaplan Connect in an image: its jar (`COPY anaplan-connect-1.4.4.jar`)
+    /// gives the client's version.
+    fn anaplan_connect(&mut self, text: &Mapped) {
+        for clue in anaplan_connect::jar_versions(&text.text) {
+            if let Some(fact) = fact_at(clue, text, &self.source.path) {
+                self.push(fact);
+            }
+        }
+    }
+
     /// `RUN`, `CMD`, `ENTRYPOINT`, `ADD`, `COPY`, `HEALTHCHECK`: JVM options
     /// anywhere, and (unless `source` is `None`) Java versions in each word.
     fn command(&mut self, instruction: &Instruction, source: Option<&str>) {
@@ -952,6 +963,7 @@ impl<'a> Build<'a> {
         };
         for text in &texts {
             self.jvm_options(text);
+            self.anaplan_connect(text);
             let Some(source) = source else { continue };
             for word in text.words() {
                 // `openjdk-8-jre` is a package, `/opt/jdk1.8.0_161/bin` a path.

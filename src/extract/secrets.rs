@@ -23,6 +23,10 @@ pub fn is_placeholder(value: &str) -> bool {
     if value.is_empty() {
         return true;
     }
+    // Data Loader's `encrypt.bat` and similar tools write hex ciphertext.
+    if value.len() >= 32 && value.len() % 2 == 0 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return true;
+    }
     // `-keystore ks.jks -kp ...`: command-line flags, not a secret; the
     // flags' values are judged on their own.
     if value.starts_with('-') && value.contains(char::is_whitespace) {
@@ -94,6 +98,7 @@ mod tests {
             "\"\"",
             "${secure::db.password}",
             "-keystore ks.jks -kp x",
+            "6c9a0e3c3f7b5a6f2d1e8b4a9c0d7e6f5a4b3c2d1e0f9a8b",
         ] {
             assert!(is_placeholder(value), "{value:?}");
         }

@@ -133,7 +133,8 @@ impl Rule {
         text.push_str(&check);
         for (word, conditions) in [("when", &self.when), ("unless", &self.unless)] {
             for c in conditions {
-                let _ = write!(text, "; {word} a `{}` fact", c.kind);
+                let kinds: Vec<&str> = c.kinds.iter().map(|k| k.name()).collect();
+                let _ = write!(text, "; {word} a `{}` fact", kinds.join("` or `"));
                 if !c.filters.is_empty() {
                     let parts: Vec<String> = c.filters.iter().map(Filter::describe).collect();
                     let _ = write!(text, " where {}", parts.join(" and "));
@@ -206,8 +207,8 @@ impl Filter {
 /// A condition on other facts.
 #[derive(Debug)]
 pub struct Condition {
-    /// Their kind.
-    pub kind: FactKind,
+    /// Their kinds (any of them).
+    pub kinds: Vec<FactKind>,
     /// Their filters.
     pub filters: Vec<Filter>,
     /// A constraint their value must satisfy.
@@ -221,7 +222,7 @@ pub struct Condition {
 impl Condition {
     /// Whether `fact` is one of the facts the condition looks for.
     pub fn matches(&self, fact: &Fact) -> bool {
-        fact.kind == self.kind
+        self.kinds.contains(&fact.kind)
             && self.filters.iter().all(|f| f.accepts(fact))
             && self.values.as_ref().is_none_or(|v| v.contains(&fact.value))
             && self.require.as_ref().is_none_or(|c| {
@@ -625,14 +626,27 @@ impl Ctx<'_> {
 
     fn condition(&self, spec: &Spanned<ConditionSpec>) -> Result<Condition, FileError> {
         let c = spec.get_ref();
-        let kind = self.fact_kind(&c.fact)?;
+        let range = c.fact.span();
+        let mut kinds = Vec::new();
+        for name in c.fact.get_ref().clone().into_vec() {
+            kinds.push(self.fact_kind(&Spanned::new(range.clone(), name))?);
+        }
+        if kinds.is_empty() {
+            return Err(self.error(
+                ErrorKind::UnknownFact,
+                &c.fact,
+                "a condition names no fact kind",
+            ));
+        }
+        // A version constraint compares the way the first kind numbers itself.
+        let scheme_kind = kinds[0];
         Ok(Condition {
-            kind,
+            kinds,
             filters: self.filters(&c.filters)?,
             require: c
                 .require
                 .as_ref()
-                .map(|r| self.constraint(r, kind))
+                .map(|r| self.constraint(r, scheme_kind))
                 .transpose()?,
             values: c.values.clone(),
             scope: c.scope,

@@ -172,9 +172,10 @@ struct ConditionIndex {
 
 impl ConditionIndex {
     fn build(condition: &Condition, by_kind: &HashMap<FactKind, Vec<&Fact>>) -> Self {
-        let matching: Vec<&Fact> = by_kind
-            .get(&condition.kind)
-            .into_iter()
+        let matching: Vec<&Fact> = condition
+            .kinds
+            .iter()
+            .filter_map(|kind| by_kind.get(kind))
             .flatten()
             .copied()
             .filter(|f| condition.matches(f))

@@ -227,9 +227,9 @@ pub enum Scope {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConditionSpec {
-    /// The fact kind.
-    #[schemars(with = "String")]
-    pub fact: Spanned<String>,
+    /// The fact kind, or several (any of them).
+    #[schemars(with = "OneOrMany")]
+    pub fact: Spanned<OneOrMany>,
     /// Attribute filters, as in a rule.
     #[serde(default, rename = "where")]
     #[schemars(with = "BTreeMap<String, MatcherSpec>")]
