@@ -224,6 +224,21 @@ pub struct Extraction {
     pub problems: Vec<Problem>,
 }
 
+impl Extraction {
+    /// Whether every span (of facts and problems) lies inside `text` with
+    /// both ends on `char` boundaries: the invariant of every extractor,
+    /// checked by tests and fuzz targets.
+    pub fn spans_are_valid(&self, text: &str) -> bool {
+        let spans = self.facts.iter().map(|fact| fact.span);
+        let problems = self.problems.iter().filter_map(|problem| problem.span);
+        spans.chain(problems).all(|span| {
+            span.start <= span.end
+                && text.is_char_boundary(span.start as usize)
+                && text.is_char_boundary(span.end as usize)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

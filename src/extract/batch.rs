@@ -4,7 +4,7 @@
 //! other batch files.
 
 use crate::extract::Includes;
-use crate::extract::script::{self, Action, Dialect, Env, MAX_VARIANTS, Spanned, Words};
+use crate::extract::script::{self, Action, Dialect, Env, Spanned, Words, combine};
 use crate::facts::Extraction;
 use crate::source::SourceFile;
 
@@ -272,21 +272,6 @@ fn expand(raw: &Spanned, env: &Env) -> Vec<Spanned> {
         i += len;
     }
     variants
-}
-
-fn combine(prefixes: &[Spanned], values: &[Spanned]) -> Vec<Spanned> {
-    let mut out = Vec::new();
-    for prefix in prefixes {
-        for value in values {
-            if out.len() == MAX_VARIANTS {
-                return out;
-            }
-            let mut v = prefix.clone();
-            v.push_from(value, 0..value.text.len());
-            out.push(v);
-        }
-    }
-    out
 }
 
 /// Splits a line at `&`, `&&`, `||` and `|` outside double quotes and not

@@ -486,6 +486,23 @@ impl Interpreter<'_> {
     }
 }
 
+/// Every prefix followed by every value, at most [`MAX_VARIANTS`].
+pub fn combine(prefixes: &[Spanned], values: &[Spanned]) -> Vec<Spanned> {
+    let mut out = Vec::new();
+    for prefix in prefixes {
+        for value in values {
+            if out.len() == MAX_VARIANTS {
+                return out;
+            }
+            let mut v = Spanned::with_capacity(prefix.text.len() + value.text.len() + 64);
+            v.push_from(prefix, 0..prefix.text.len());
+            v.push_from(value, 0..value.text.len());
+            out.push(v);
+        }
+    }
+    out
+}
+
 /// Reports a problem at a span of the file being extracted.
 pub fn problem(source: &SourceFile, span: Span, message: &str) -> Problem {
     Problem::at(&source.path, span, message)

@@ -24,7 +24,10 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     // Data Loader's `encrypt.bat` and similar tools write hex ciphertext.
-    if value.len() >= 32 && value.len().is_multiple_of(2) && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if value.len() >= 32
+        && value.len().is_multiple_of(2)
+        && value.bytes().all(|b| b.is_ascii_hexdigit())
+    {
         return true;
     }
     // `-keystore ks.jks -kp ...`: command-line flags, not a secret; the

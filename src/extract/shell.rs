@@ -3,7 +3,7 @@
 //! expansion, and `.`/`source` of other scripts.
 
 use crate::extract::Includes;
-use crate::extract::script::{self, Action, Dialect, Env, MAX_VARIANTS, Spanned, Words};
+use crate::extract::script::{self, Action, Dialect, Env, Spanned, Words, combine};
 use crate::facts::Extraction;
 use crate::source::SourceFile;
 
@@ -313,23 +313,6 @@ fn expand(raw: &Spanned, env: &Env) -> Vec<Spanned> {
         i += len;
     }
     variants
-}
-
-/// Every prefix followed by every value, at most [`MAX_VARIANTS`].
-fn combine(prefixes: &[Spanned], values: &[Spanned]) -> Vec<Spanned> {
-    let mut out = Vec::new();
-    for prefix in prefixes {
-        for value in values {
-            if out.len() == MAX_VARIANTS {
-                return out;
-            }
-            let mut v = Spanned::with_capacity(prefix.text.len() + value.text.len() + 64);
-            v.push_from(prefix, 0..prefix.text.len());
-            v.push_from(value, 0..value.text.len());
-            out.push(v);
-        }
-    }
-    out
 }
 
 /// A value spliced into double quotes: its own `"`, `\`, `$` and `` ` ``
