@@ -4,12 +4,12 @@
 //! [`Fact`]s, rules look only at facts. The serde names of [`FactKind`] are
 //! the documented vocabulary (`docs/facts.md`) and never change.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::span::Span;
 
@@ -140,7 +140,7 @@ pub struct Fact {
     /// [`MASK`] for secrets.
     pub value: String,
     /// Attributes (`source`, `setting`, `effect`, `product`, ...).
-    pub attributes: BTreeMap<String, String>,
+    pub attributes: Attributes,
     /// The file whose extraction produced the fact. It differs from `path`
     /// when a script uses a value from a file it sources; rules with
     /// `scope = "file"` relate facts by origin.
@@ -160,7 +160,7 @@ impl Fact {
             value,
             path: Arc::clone(path),
             span,
-            attributes: BTreeMap::new(),
+            attributes: Attributes::default(),
             origin: Arc::clone(path),
         }
     }
@@ -173,13 +173,66 @@ impl Fact {
     /// The fact with attribute `key` set to `value`.
     #[must_use]
     pub fn with(mut self, key: &str, value: impl Into<String>) -> Self {
-        self.attributes.insert(key.to_owned(), value.into());
+        self.attributes.insert(key, value);
         self
     }
 
     /// The value of attribute `key`.
     pub fn attr(&self, key: &str) -> Option<&str> {
-        self.attributes.get(key).map(String::as_str)
+        self.attributes.get(key)
+    }
+}
+
+/// A fact's attributes: a small map from names to values, kept sorted by
+/// name. A sorted vector rather than a `BTreeMap`: a fact has a handful of
+/// attributes, and a scan holds tens of thousands of facts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Attributes(Vec<(Box<str>, Box<str>)>);
+
+impl Attributes {
+    /// Sets `key` to `value`, replacing any previous value.
+    pub fn insert(&mut self, key: impl AsRef<str>, value: impl Into<String>) {
+        let key = key.as_ref();
+        let value: Box<str> = value.into().into_boxed_str();
+        match self.0.binary_search_by(|(k, _)| (**k).cmp(key)) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key.into(), value)),
+        }
+    }
+
+    /// Sets `key` to `value` unless it is already set.
+    pub fn insert_default(&mut self, key: &str, value: impl Into<String>) {
+        if self.get(key).is_none() {
+            self.insert(key, value);
+        }
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .binary_search_by(|(k, _)| (**k).cmp(key))
+            .ok()
+            .map(|i| &*self.0[i].1)
+    }
+
+    /// `(name, value)` pairs in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (&**k, &**v))
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Attributes {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.iter() {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 

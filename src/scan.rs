@@ -98,9 +98,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
         for outcome in outcomes {
             result.files_scanned += usize::from(outcome.scanned);
             result.problems.extend(outcome.extraction.problems);
-            if !outcome.extraction.facts.is_empty()
-                && let Some(source) = outcome.source
-            {
+            if let Some(source) = outcome.source {
                 result.sources.insert(Arc::clone(&source.path), source);
             }
             result.facts.extend(outcome.extraction.facts);
@@ -258,9 +256,12 @@ fn read_and_extract(
     if let Some(note) = decoded.lossy {
         extraction.problems.push(Problem::file(&source.path, note));
     }
+    // Keep the text only when a report may render it: memory stays bounded
+    // by what was found, not by what was read.
+    let keep = !extraction.facts.is_empty() || extraction.problems.iter().any(|p| p.span.is_some());
     FileOutcome {
         scanned: true,
-        source: Some(source),
+        source: keep.then_some(source),
         extraction,
     }
 }
@@ -376,11 +377,9 @@ impl<'a> TextRules<'a> {
                 );
                 for (key, template) in &extractor.attributes {
                     fact.attributes
-                        .insert(key.clone(), fill(template, &extractor.regex, &caps));
+                        .insert(key, fill(template, &extractor.regex, &caps));
                 }
-                fact.attributes
-                    .entry("source".to_owned())
-                    .or_insert_with(|| "custom".to_owned());
+                fact.attributes.insert_default("source", "custom");
                 facts.push(fact);
             }
         }

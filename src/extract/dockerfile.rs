@@ -1018,9 +1018,7 @@ fn mark_unresolved(fact: Fact) -> Fact {
 
 /// Sets `source` unless the clue already said (`archive`).
 fn with_default_source(mut fact: Fact, source: &str) -> Fact {
-    fact.attributes
-        .entry("source".to_owned())
-        .or_insert_with(|| source.to_owned());
+    fact.attributes.insert_default("source", source);
     fact
 }
 

@@ -75,8 +75,7 @@ fn finish(extraction: &mut Extraction, source: &SourceFile) {
             && matches!(fact.kind, FactKind::JavaVersion | FactKind::TlsProtocol)
             && fact.attr("product").is_none()
         {
-            fact.attributes
-                .insert("product".to_owned(), anaplan_connect::PRODUCT.to_owned());
+            fact.attributes.insert("product", anaplan_connect::PRODUCT);
         }
         seen.insert((
             fact.kind,
@@ -95,7 +94,7 @@ pub(crate) fn fact_from_clue(clue: java::Clue, path: &Arc<str>, offset: usize) -
     let span = crate::span::Span::new(clue.range.start + offset, clue.range.end + offset);
     let mut fact = Fact::new(clue.kind, clue.value, path, span);
     for (key, value) in clue.attributes {
-        fact.attributes.insert(key.to_owned(), value);
+        fact.attributes.insert(key, value);
     }
     fact
 }

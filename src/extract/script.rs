@@ -480,7 +480,7 @@ impl Interpreter<'_> {
         };
         let mut fact = Fact::new(clue.kind, clue.value, &source.path, span);
         for (key, value) in clue.attributes {
-            fact.attributes.insert(key.to_owned(), value);
+            fact.attributes.insert(key, value);
         }
         self.extraction.facts.push(fact);
     }

@@ -190,9 +190,7 @@ fn token_facts(token: &str, at: usize, origin: &str, source: &SourceFile, out: &
         Token::Path(offset) => {
             for clue in java::java_versions(&token[offset..]) {
                 let mut fact = fact_from_clue(clue, path, at + offset);
-                fact.attributes
-                    .entry("source".to_owned())
-                    .or_insert_with(|| origin.to_owned());
+                fact.attributes.insert_default("source", origin);
                 out.facts.push(fact);
             }
         }

@@ -29,7 +29,7 @@ struct Row<'a> {
     column: u32,
     end_line: u32,
     end_column: u32,
-    attributes: &'a std::collections::BTreeMap<String, String>,
+    attributes: &'a crate::facts::Attributes,
 }
 
 /// Writes the facts of `scan` in `format`.

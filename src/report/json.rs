@@ -1,7 +1,6 @@
 //! `--format json`: the stable document of SPEC section 6. Its types are
 //! separate from the engine's, so refactors never change the output.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -59,7 +58,7 @@ struct FindingOut<'a> {
 struct FactOut<'a> {
     kind: &'static str,
     value: &'a str,
-    attributes: &'a BTreeMap<String, String>,
+    attributes: &'a crate::facts::Attributes,
 }
 
 #[derive(Serialize)]
