@@ -11,7 +11,11 @@ pub fn is_secret_name(name: &str) -> bool {
     let pathish = static_regex!(
         r"(?:file|path|dir|directory|location|url|uri|name|user|username|prompt|policy|length|expiry|enabled)$"
     );
-    secretish.is_match(&lower) && !pathish.is_match(&lower)
+    // `urlPathToken`, `tokenEndpoint`, `passwordFilePath`: where a secret is, not the secret.
+    let locator = ["url", "path", "uri", "endpoint", "file", "dir"]
+        .iter()
+        .any(|l| lower.contains(l));
+    secretish.is_match(&lower) && !pathish.is_match(&lower) && !locator
 }
 
 /// Whether `value` is not a literal secret: empty, a reference to a variable
