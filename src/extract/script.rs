@@ -393,19 +393,7 @@ impl Interpreter<'_> {
         let words = &words[start..];
         let Some(program) = words.first() else { return };
         let name = program_name(&program.text);
-        if matches!(
-            name.as_str(),
-            "echo"
-                | "printf"
-                | "print"
-                | "logger"
-                | "write-host"
-                | "rem"
-                | "title"
-                | "["
-                | "[["
-                | "test"
-        ) {
+        if is_inert(&name) {
             return;
         }
         // `sh -c "..."`, `cmd /c ...`: the rest is a command of its own.
@@ -538,6 +526,56 @@ pub fn program_name(word: &str) -> String {
     let trimmed = word.trim_matches(['"', '\'']);
     let base = trimmed.rsplit(['/', '\\']).next().unwrap_or(trimmed);
     base.to_ascii_lowercase()
+}
+
+/// Commands whose arguments name runtimes without running them: messages
+/// (`echo "needs jdk1.7"`), tests (`[ -d /opt/jdk1.6.0_45 ]`), clean-ups
+/// (`rm -rf /opt/jdk1.6.0_45`) and text edits (`sed s/jdk1.7.0_80/jdk1.8.0_202/`).
+fn is_inert(program: &str) -> bool {
+    matches!(
+        program,
+        "echo"
+            | "printf"
+            | "print"
+            | "logger"
+            | "write-host"
+            | "rem"
+            | "title"
+            | "["
+            | "[["
+            | "test"
+            | "rm"
+            | "rmdir"
+            | "unlink"
+            | "del"
+            | "erase"
+            | "rd"
+            | "sed"
+            | "awk"
+            | "gawk"
+            | "grep"
+            | "egrep"
+            | "fgrep"
+            | "find"
+            | "findstr"
+            | "ls"
+            | "dir"
+            | "cat"
+            | "type"
+            | "diff"
+            | "head"
+            | "tail"
+            | "wc"
+            | "which"
+            | "where"
+            | "mv"
+            | "move"
+            | "ren"
+            | "rename"
+            | "chmod"
+            | "chown"
+            | "touch"
+    )
 }
 
 /// Whether a program word runs a JVM: `java`, `java.exe`, `javaw`, or a

@@ -604,7 +604,7 @@ mod tests {
 
     #[test]
     fn placeholders_and_echo_are_quiet() {
-        let text = "KEYSTORE_PASSWORD=\"${KS_PASS}\"\nDB_PASSWORD=changeme\necho \"install jdk1.6.0_45 first\"\n";
+        let text = "KEYSTORE_PASSWORD=\"${KS_PASS}\"\nDB_PASSWORD=changeme\necho \"install jdk1.6.0_45 first\"\nrm -rf /opt/jdk1.6.0_45\nsed -i 's/jdk1.7.0_80/jdk1.8.0_202/' env.sh\n[ -d /opt/jdk1.5.0_22 ] && exit 1\n";
         assert!(facts(text).is_empty(), "{:?}", facts(text));
     }
 
