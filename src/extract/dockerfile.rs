@@ -19,7 +19,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::extract::anaplan_connect;
-use crate::extract::{fact_from_clue, java, secrets, version_files};
+use crate::extract::{curl, fact_from_clue, java, secrets, version_files};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -957,10 +957,13 @@ impl<'a> Build<'a> {
     /// `RUN`, `CMD`, `ENTRYPOINT`, `ADD`, `COPY`, `HEALTHCHECK`: JVM options
     /// anywhere, and (unless `source` is `None`) Java versions in each word.
     fn command(&mut self, instruction: &Instruction, source: Option<&str>) {
-        let texts = match exec_form(&instruction.args) {
+        let exec = exec_form(&instruction.args);
+        let is_exec = exec.is_some();
+        let texts = match exec {
             Some(items) => items,
             None => self.read(&instruction.args, Mode::Shell, false),
         };
+        self.downloads(&texts, is_exec);
         for text in &texts {
             self.jvm_options(text);
             self.anaplan_connect(text);
@@ -976,6 +979,37 @@ impl<'a> Build<'a> {
                     if let Some(fact) = fact_at(clue, &word, &self.source.path) {
                         self.push(with_default_source(fact, origin));
                     }
+                }
+            }
+        }
+    }
+
+    /// `curl -k`, `wget --no-check-certificate` and their TLS switches, in
+    /// an exec-form array (one word per item) or in shell-form lines.
+    fn downloads(&mut self, texts: &[Mapped], is_exec: bool) {
+        let path = Arc::clone(&self.source.path);
+        if is_exec {
+            let words: Vec<&str> = texts.iter().map(|t| t.text.as_str()).collect();
+            for located in curl::analyze(&words) {
+                if let Some(word) = texts.get(located.word)
+                    && let Some(fact) = fact_at(located.clue, word, &path)
+                {
+                    self.push(fact);
+                }
+            }
+            return;
+        }
+        for text in texts {
+            let ranges = curl::command_words(&text.text);
+            let words: Vec<&str> = ranges.iter().map(|r| &text.text[r.clone()]).collect();
+            for located in curl::analyze(&words) {
+                let Some(range) = ranges.get(located.word) else {
+                    continue;
+                };
+                let mut clue = located.clue;
+                clue.range = clue.range.start + range.start..clue.range.end + range.start;
+                if let Some(fact) = fact_at(clue, text, &path) {
+                    self.push(fact);
                 }
             }
         }

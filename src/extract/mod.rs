@@ -9,6 +9,8 @@
 
 pub mod anaplan_connect;
 pub mod batch;
+pub mod ciphers;
+pub mod curl;
 pub mod dockerfile;
 pub mod java;
 pub mod properties;

@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::extract::java::{self, Clue};
-use crate::extract::{Includes, anaplan_connect, secrets};
+use crate::extract::{Includes, anaplan_connect, curl, secrets};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -415,7 +415,10 @@ impl Interpreter<'_> {
             self.scan_word(word, path_like, "java-path");
         }
         let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-        for located in anaplan_connect::analyze_command(&texts) {
+        let located = anaplan_connect::analyze_command(&texts)
+            .into_iter()
+            .chain(curl::analyze(&texts));
+        for located in located {
             if let Some(word) = words.get(located.word) {
                 self.emit(word, located.clue);
             }
