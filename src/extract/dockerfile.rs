@@ -19,7 +19,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::extract::anaplan_connect;
-use crate::extract::{curl, fact_from_clue, java, secrets, version_files};
+use crate::extract::{curl, environment, fact_from_clue, java, secrets, version_files};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -923,6 +923,11 @@ impl<'a> Build<'a> {
             }
         }
         self.jvm_options(value);
+        for clue in environment::clues(name, &value.text) {
+            if let Some(fact) = fact_at(clue, value, &path) {
+                self.push(fact);
+            }
+        }
         self.secret(name, value);
     }
 
@@ -937,7 +942,10 @@ impl<'a> Build<'a> {
     }
 
     fn jvm_options(&mut self, text: &Mapped) {
-        for clue in java::jvm_options(&text.text) {
+        let clues = java::jvm_options(&text.text)
+            .into_iter()
+            .chain(environment::node_flags(&text.text));
+        for clue in clues {
             if let Some(fact) = fact_at(clue, text, &self.source.path) {
                 self.push(fact);
             }

@@ -114,7 +114,7 @@ pub fn jvm_options(text: &str) -> Vec<Clue> {
         return Vec::new();
     }
     let option = static_regex!(
-        r#"-D(https\.protocols|jdk\.tls\.client\.protocols|jdk\.tls\.server\.protocols|javax\.net\.ssl\.(?:keyStore|trustStore)(?:Password)?)=("[^"]*"|'[^']*'|[^\s"']*)"#
+        r#"-D(https\.protocols|jdk\.tls\.client\.protocols|jdk\.tls\.server\.protocols|javax\.net\.ssl\.(?:keyStore|trustStore)(?:Password)?)=("[^"]*"|'[^']*'|[^\s"'|]*)"#
     );
     let mut clues = Vec::new();
     for caps in option.captures_iter(text) {

@@ -12,6 +12,7 @@ pub mod batch;
 pub mod ciphers;
 pub mod curl;
 pub mod dockerfile;
+pub mod environment;
 pub mod java;
 pub mod properties;
 pub mod script;

@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::extract::java::{self, Clue};
-use crate::extract::{Includes, anaplan_connect, curl, secrets};
+use crate::extract::{Includes, anaplan_connect, curl, environment, secrets};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -373,6 +373,9 @@ impl Interpreter<'_> {
         };
         let looks_like_path = value.text.contains(['/', '\\']) || source == "java-home";
         self.scan_word(value, looks_like_path, source);
+        for clue in environment::clues(name, &value.text) {
+            self.emit(value, clue);
+        }
         if secrets::is_secret_name(name) {
             let literal = value.trim().unquote();
             if !secrets::is_placeholder(&literal.text) && !literal.is_empty() {
@@ -390,6 +393,17 @@ impl Interpreter<'_> {
         let Some(start) = program_index(words) else {
             return;
         };
+        // `env NODE_TLS_REJECT_UNAUTHORIZED=0 node sync.js`: assignments
+        // that only reach this command.
+        for word in &words[..start] {
+            if let Some((name, _)) = word.text.split_once('=') {
+                let offset = name.len() + 1;
+                for mut clue in environment::clues(name, &word.text[offset..]) {
+                    clue.range = clue.range.start + offset..clue.range.end + offset;
+                    self.emit(word, clue);
+                }
+            }
+        }
         let words = &words[start..];
         let Some(program) = words.first() else { return };
         let name = program_name(&program.text);
@@ -441,6 +455,9 @@ impl Interpreter<'_> {
             }
         }
         for clue in java::jvm_options(&word.text) {
+            self.emit(word, clue);
+        }
+        for clue in environment::node_flags(&word.text) {
             self.emit(word, clue);
         }
         for clue in anaplan_connect::jar_versions(&word.text) {
