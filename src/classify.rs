@@ -21,6 +21,8 @@ pub enum FileKind {
     ToolVersions,
     /// SDKMAN! `.sdkmanrc`.
     Sdkmanrc,
+    /// Gradle build scripts (`build.gradle`, `*.gradle`, `*.gradle.kts`).
+    Gradle,
 }
 
 impl FileKind {
@@ -34,11 +36,12 @@ impl FileKind {
             FileKind::JavaVersion => "java-version",
             FileKind::ToolVersions => "tool-versions",
             FileKind::Sdkmanrc => "sdkmanrc",
+            FileKind::Gradle => "gradle",
         }
     }
 
     /// Every kind.
-    pub const ALL: [FileKind; 7] = [
+    pub const ALL: [FileKind; 8] = [
         FileKind::Shell,
         FileKind::Batch,
         FileKind::Properties,
@@ -46,6 +49,7 @@ impl FileKind {
         FileKind::JavaVersion,
         FileKind::ToolVersions,
         FileKind::Sdkmanrc,
+        FileKind::Gradle,
     ];
 
     /// The kind named `name` in a config mapping.
@@ -74,6 +78,7 @@ pub fn by_name(path: &Path) -> Option<FileKind> {
         _ if lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") => {
             FileKind::Dockerfile
         }
+        _ if lower.ends_with(".gradle") || lower.ends_with(".gradle.kts") => FileKind::Gradle,
         _ => match lower.rsplit_once('.').map(|(_, ext)| ext) {
             Some("sh" | "bash" | "ksh") => FileKind::Shell,
             Some("bat" | "cmd") => FileKind::Batch,
@@ -120,6 +125,10 @@ mod tests {
         assert_eq!(kind("Dockerfile.prod"), Some(FileKind::Dockerfile));
         assert_eq!(kind("build.dockerfile"), Some(FileKind::Dockerfile));
         assert_eq!(kind(".tool-versions"), Some(FileKind::ToolVersions));
+        assert_eq!(kind("build.gradle"), Some(FileKind::Gradle));
+        assert_eq!(kind("app/build.gradle.kts"), Some(FileKind::Gradle));
+        assert_eq!(kind("gradle/libs.gradle"), Some(FileKind::Gradle));
+        assert_eq!(kind("gradle.properties"), Some(FileKind::Properties));
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("run"), None);
     }

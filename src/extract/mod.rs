@@ -10,9 +10,11 @@
 pub mod anaplan_connect;
 pub mod batch;
 pub mod ciphers;
+pub mod comments;
 pub mod curl;
 pub mod dockerfile;
 pub mod environment;
+pub mod gradle;
 pub mod java;
 pub mod properties;
 pub mod script;
@@ -53,6 +55,7 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
         FileKind::Batch => batch::extract(source, includes),
         FileKind::Properties => properties::extract(source),
         FileKind::Dockerfile => dockerfile::extract(source),
+        FileKind::Gradle => gradle::extract(source),
         FileKind::JavaVersion | FileKind::ToolVersions | FileKind::Sdkmanrc => {
             version_files::extract(kind, source)
         }

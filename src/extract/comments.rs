@@ -1,0 +1,303 @@
+//! Blanking comments (and, on request, string literals) out of source code
+//! so text patterns only see code.
+//!
+//! The result has exactly the bytes of the input except that every byte of
+//! a comment (or string body) becomes a space; line ends stay. A match in
+//! the blanked text is therefore a match at the same byte range of the
+//! original, and char boundaries agree (a blanked run always starts and
+//! ends at an ASCII delimiter).
+
+/// The comment and string syntax of a language family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    /// Java: `//`, `/* */`, `"..."`, `'c'`, text blocks `"""`.
+    Java,
+    /// Kotlin and Scala: as Java, block comments nest.
+    Kotlin,
+    /// Groovy and Gradle scripts: as Java, plus `'...'` and `'''...'''` strings.
+    Groovy,
+    /// JavaScript and TypeScript: `//`, `/* */`, `'`, `"`, template
+    /// literals and regular-expression literals.
+    JavaScript,
+    /// Python: `#`, `'`, `"`, `'''`, `"""`.
+    Python,
+}
+
+/// Source text with comments (and maybe strings) blanked.
+#[derive(Clone, Debug)]
+pub struct Blanked {
+    /// The blanked text, byte for byte as long as the input.
+    pub text: String,
+    /// Where a block comment or a multi-line string that never closes
+    /// starts (its opening delimiter): everything after it was blanked or
+    /// read as a string, which the caller should report.
+    pub unclosed: Option<std::ops::Range<usize>>,
+}
+
+/// `text` with every comment blanked.
+pub fn blank_comments(text: &str, syntax: Syntax) -> Blanked {
+    blank(text, syntax, false)
+}
+
+/// `text` with every comment and every string literal's body blanked
+/// (the quotes stay).
+pub fn blank_comments_and_strings(text: &str, syntax: Syntax) -> Blanked {
+    blank(text, syntax, true)
+}
+
+fn blank(text: &str, syntax: Syntax, strings: bool) -> Blanked {
+    let bytes = text.as_bytes();
+    let mut out = bytes.to_vec();
+    let mut unclosed = None;
+    let mut i = 0;
+    // The last byte of code that is not blank, for telling a JavaScript
+    // regex literal from a division.
+    let mut last_code: Option<u8> = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        let end = match (b, next) {
+            (b'#', _) if syntax == Syntax::Python => {
+                let end = line_end(bytes, i);
+                wipe(&mut out, i, end);
+                end
+            }
+            (b'/', Some(b'/')) if syntax != Syntax::Python => {
+                let end = line_end(bytes, i);
+                wipe(&mut out, i, end);
+                end
+            }
+            (b'/', Some(b'*')) if syntax != Syntax::Python => {
+                let (end, closed) = block_comment_end(bytes, i, syntax == Syntax::Kotlin);
+                if !closed {
+                    unclosed.get_or_insert(i..i + 2);
+                }
+                wipe(&mut out, i, end);
+                end
+            }
+            (b'/', _) if syntax == Syntax::JavaScript && starts_regex(last_code) => {
+                let end = regex_end(bytes, i);
+                last_code = Some(b'/');
+                end
+            }
+            (b'"' | b'\'' | b'`', _) => {
+                let (body, end) = string_extent(bytes, i, syntax);
+                let opener = body.0 - i;
+                if end == bytes.len() && body.1 == bytes.len() && (opener == 3 || b == b'`') {
+                    unclosed.get_or_insert(i..body.0);
+                }
+                if strings {
+                    wipe(&mut out, body.0, body.1);
+                }
+                last_code = Some(b);
+                end
+            }
+            _ => {
+                if !b.is_ascii_whitespace() {
+                    last_code = Some(b);
+                }
+                i + 1
+            }
+        };
+        i = end.max(i + 1);
+    }
+    Blanked {
+        text: String::from_utf8(out).unwrap_or_else(|_| text.to_owned()),
+        unclosed,
+    }
+}
+
+/// Replaces bytes `start..end` with spaces, keeping line ends.
+fn wipe(out: &mut [u8], start: usize, end: usize) {
+    let end = end.min(out.len());
+    for byte in &mut out[start.min(end)..end] {
+        if *byte != b'\n' && *byte != b'\r' {
+            *byte = b' ';
+        }
+    }
+}
+
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(bytes.len(), |p| from + p)
+}
+
+/// Past the `*/` closing the comment opened at `from` (nested ones too
+/// when `nests`), and whether it closes; the end of the text when not.
+fn block_comment_end(bytes: &[u8], from: usize, nests: bool) -> (usize, bool) {
+    let mut depth = 0usize;
+    let mut i = from;
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            (b'/', b'*') if nests || depth == 0 => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', b'/') => {
+                depth = depth.saturating_sub(1);
+                i += 2;
+                if depth == 0 {
+                    return (i, true);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    (bytes.len(), false)
+}
+
+/// Whether a `/` after this code byte starts a regex literal rather than
+/// dividing.
+fn starts_regex(last: Option<u8>) -> bool {
+    match last {
+        None => true,
+        Some(b) => b"(,=:[!&|?{};+-*%<>~^".contains(&b),
+    }
+}
+
+/// Past the end of the regex literal at `from` (a `/` outside a class,
+/// not escaped); the line end when it is not closed on its line.
+fn regex_end(bytes: &[u8], from: usize) -> usize {
+    let mut i = from + 1;
+    let mut class = false;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' => i += 1,
+            b'[' => class = true,
+            b']' => class = false,
+            b'/' if !class => return i + 1,
+            b'\n' | b'\r' => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// The body (between the quotes) and the end of the string literal that
+/// starts at `from`. Single-line strings end at the line end when not
+/// closed.
+fn string_extent(bytes: &[u8], from: usize, syntax: Syntax) -> ((usize, usize), usize) {
+    let quote = bytes[from];
+    let triple = quote != b'`'
+        && bytes.get(from + 1) == Some(&quote)
+        && bytes.get(from + 2) == Some(&quote)
+        && match syntax {
+            Syntax::Python | Syntax::Groovy => true,
+            Syntax::Java | Syntax::Kotlin => quote == b'"',
+            Syntax::JavaScript => false,
+        };
+    if triple {
+        let start = from + 3;
+        let mut i = start;
+        while i + 2 < bytes.len() {
+            if bytes[i] == b'\\' && syntax != Syntax::Kotlin {
+                i += 2;
+                continue;
+            }
+            if bytes[i] == quote && bytes[i + 1] == quote && bytes[i + 2] == quote {
+                return ((start, i), i + 3);
+            }
+            i += 1;
+        }
+        return ((start, bytes.len()), bytes.len());
+    }
+    let multi_line = quote == b'`';
+    let start = from + 1;
+    let mut i = start;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' => i += 1,
+            b'\n' | b'\r' if !multi_line => return ((start, i), i),
+            _ if b == quote => return ((start, i), i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    ((start, bytes.len()), bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unclosed_openers_are_reported() {
+        let text = "a(); /* never closed\nb();";
+        assert_eq!(blank_comments(text, Syntax::Java).unclosed, Some(5..7));
+        assert_eq!(
+            blank_comments("x = \"\"\"open", Syntax::Python).unclosed,
+            Some(4..7)
+        );
+        assert_eq!(blank_comments("/* ok */", Syntax::Java).unclosed, None);
+        assert_eq!(blank_comments("/*/", Syntax::Java).unclosed, Some(0..2));
+        assert_eq!(blank_comments("s = \"line\nt", Syntax::Java).unclosed, None);
+    }
+
+    #[test]
+    fn java_comments_are_blanked_strings_kept() {
+        let text = "a(\"//x\"); // c1\n/* c2 \n */ b('/'); /* é */ c";
+        let out = blank_comments(text, Syntax::Java).text;
+        assert_eq!(out.len(), text.len());
+        assert_eq!(out, "a(\"//x\");      \n      \n    b('/');          c");
+    }
+
+    #[test]
+    fn kotlin_block_comments_nest() {
+        let text = "/* a /* b */ still */ code";
+        assert_eq!(
+            blank_comments(text, Syntax::Kotlin).text,
+            "                      code"
+        );
+        assert_eq!(
+            blank_comments(text, Syntax::Java).text,
+            "             still */ code"
+        );
+    }
+
+    #[test]
+    fn python_hashes_and_strings() {
+        let text = "x = '#no' # yes\ns = \"\"\"doc # verify=False\n\"\"\"\nverify=False";
+        let comments = blank_comments(text, Syntax::Python).text;
+        assert_eq!(
+            comments,
+            "x = '#no'      \ns = \"\"\"doc # verify=False\n\"\"\"\nverify=False"
+        );
+        let both = blank_comments_and_strings(text, Syntax::Python).text;
+        let blank_doc = " ".repeat("doc # verify=False".len());
+        assert_eq!(
+            both,
+            format!("x = '   '      \ns = \"\"\"{blank_doc}\n\"\"\"\nverify=False")
+        );
+    }
+
+    #[test]
+    fn javascript_regexes_templates_and_divisions() {
+        let text = "u.replace(/\\/\\//g, '') // c\nconst t = `a // b`; x = a / b // d";
+        let out = blank_comments(text, Syntax::JavaScript).text;
+        assert_eq!(
+            out,
+            "u.replace(/\\/\\//g, '')     \nconst t = `a // b`; x = a / b     "
+        );
+    }
+
+    #[test]
+    fn unterminated_things_end_cleanly() {
+        for syntax in [
+            Syntax::Java,
+            Syntax::Kotlin,
+            Syntax::Groovy,
+            Syntax::JavaScript,
+            Syntax::Python,
+        ] {
+            for text in [
+                "/* open", "\"open", "'''open", "`open", "/open", "a /", "\"\"\"", "é/*é",
+            ] {
+                let out = blank_comments_and_strings(text, syntax);
+                assert_eq!(out.text.len(), text.len(), "{syntax:?} {text:?}");
+            }
+        }
+    }
+}
