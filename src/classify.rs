@@ -23,6 +23,12 @@ pub enum FileKind {
     Sdkmanrc,
     /// Gradle build scripts (`build.gradle`, `*.gradle`, `*.gradle.kts`).
     Gradle,
+    /// JVM source code (`.java`, `.kt`, `.kts`, `.groovy`, `.scala`).
+    JavaSource,
+    /// Python source (`.py`).
+    Python,
+    /// JavaScript and TypeScript (`.js`, `.mjs`, `.cjs`, `.jsx`, `.ts`, `.mts`, `.cts`, `.tsx`).
+    JavaScript,
 }
 
 impl FileKind {
@@ -37,11 +43,14 @@ impl FileKind {
             FileKind::ToolVersions => "tool-versions",
             FileKind::Sdkmanrc => "sdkmanrc",
             FileKind::Gradle => "gradle",
+            FileKind::JavaSource => "java-source",
+            FileKind::Python => "python",
+            FileKind::JavaScript => "javascript",
         }
     }
 
     /// Every kind.
-    pub const ALL: [FileKind; 8] = [
+    pub const ALL: [FileKind; 11] = [
         FileKind::Shell,
         FileKind::Batch,
         FileKind::Properties,
@@ -50,6 +59,9 @@ impl FileKind {
         FileKind::ToolVersions,
         FileKind::Sdkmanrc,
         FileKind::Gradle,
+        FileKind::JavaSource,
+        FileKind::Python,
+        FileKind::JavaScript,
     ];
 
     /// The kind named `name` in a config mapping.
@@ -83,6 +95,11 @@ pub fn by_name(path: &Path) -> Option<FileKind> {
             Some("sh" | "bash" | "ksh") => FileKind::Shell,
             Some("bat" | "cmd") => FileKind::Batch,
             Some("properties" | "security") => FileKind::Properties,
+            Some("java" | "kt" | "kts" | "groovy" | "scala") => FileKind::JavaSource,
+            Some("py") => FileKind::Python,
+            Some("js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx") => {
+                FileKind::JavaScript
+            }
             _ => return None,
         },
     };
@@ -129,6 +146,11 @@ mod tests {
         assert_eq!(kind("app/build.gradle.kts"), Some(FileKind::Gradle));
         assert_eq!(kind("gradle/libs.gradle"), Some(FileKind::Gradle));
         assert_eq!(kind("gradle.properties"), Some(FileKind::Properties));
+        assert_eq!(kind("src/main/java/Sync.java"), Some(FileKind::JavaSource));
+        assert_eq!(kind("Client.kt"), Some(FileKind::JavaSource));
+        assert_eq!(kind("export.py"), Some(FileKind::Python));
+        assert_eq!(kind("index.mjs"), Some(FileKind::JavaScript));
+        assert_eq!(kind("client.ts"), Some(FileKind::JavaScript));
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("run"), None);
     }

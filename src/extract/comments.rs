@@ -19,7 +19,8 @@ pub enum Syntax {
     /// JavaScript and TypeScript: `//`, `/* */`, `'`, `"`, template
     /// literals and regular-expression literals.
     JavaScript,
-    /// Python: `#`, `'`, `"`, `'''`, `"""`.
+    /// Python: `#`, `'`, `"`, `'''`, `"""` (triple-quoted bodies are
+    /// blanked like comments: they are docstrings far more often than values).
     Python,
 }
 
@@ -32,6 +33,16 @@ pub struct Blanked {
     /// starts (its opening delimiter): everything after it was blanked or
     /// read as a string, which the caller should report.
     pub unclosed: Option<std::ops::Range<usize>>,
+}
+
+impl Blanked {
+    /// Whether byte `at` of `original` was blanked (it lies in a comment,
+    /// or in a string body when strings were blanked).
+    pub fn is_blanked(&self, original: &str, at: usize) -> bool {
+        let blanked = self.text.as_bytes().get(at).copied();
+        let was = original.as_bytes().get(at).copied();
+        blanked == Some(b' ') && was != Some(b' ')
+    }
 }
 
 /// `text` with every comment blanked.
@@ -86,7 +97,9 @@ fn blank(text: &str, syntax: Syntax, strings: bool) -> Blanked {
                 if end == bytes.len() && body.1 == bytes.len() && (opener == 3 || b == b'`') {
                     unclosed.get_or_insert(i..body.0);
                 }
-                if strings {
+                // Python's triple-quoted strings are docstrings and prose
+                // far more often than values: they count as comments.
+                if strings || (syntax == Syntax::Python && opener == 3) {
                     wipe(&mut out, body.0, body.1);
                 }
                 last_code = Some(b);
@@ -260,13 +273,13 @@ mod tests {
     #[test]
     fn python_hashes_and_strings() {
         let text = "x = '#no' # yes\ns = \"\"\"doc # verify=False\n\"\"\"\nverify=False";
+        let blank_doc = " ".repeat("doc # verify=False".len());
         let comments = blank_comments(text, Syntax::Python).text;
         assert_eq!(
             comments,
-            "x = '#no'      \ns = \"\"\"doc # verify=False\n\"\"\"\nverify=False"
+            format!("x = '#no'      \ns = \"\"\"{blank_doc}\n\"\"\"\nverify=False")
         );
         let both = blank_comments_and_strings(text, Syntax::Python).text;
-        let blank_doc = " ".repeat("doc # verify=False".len());
         assert_eq!(
             both,
             format!("x = '   '      \ns = \"\"\"{blank_doc}\n\"\"\"\nverify=False")

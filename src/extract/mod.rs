@@ -16,7 +16,10 @@ pub mod dockerfile;
 pub mod environment;
 pub mod gradle;
 pub mod java;
+pub mod java_source;
+pub mod node;
 pub mod properties;
+pub mod python;
 pub mod script;
 pub mod secrets;
 pub mod shell;
@@ -56,6 +59,9 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
         FileKind::Properties => properties::extract(source),
         FileKind::Dockerfile => dockerfile::extract(source),
         FileKind::Gradle => gradle::extract(source),
+        FileKind::JavaSource => java_source::extract(source),
+        FileKind::Python => python::extract(source),
+        FileKind::JavaScript => node::extract(source),
         FileKind::JavaVersion | FileKind::ToolVersions | FileKind::Sdkmanrc => {
             version_files::extract(kind, source)
         }
