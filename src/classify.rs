@@ -29,6 +29,11 @@ pub enum FileKind {
     Python,
     /// JavaScript and TypeScript (`.js`, `.mjs`, `.cjs`, `.jsx`, `.ts`, `.mts`, `.cts`, `.tsx`).
     JavaScript,
+    /// OpenSSL configuration (`openssl.cnf`, `*.cnf`).
+    OpensslConf,
+    /// nginx or Apache httpd configuration (`*.conf`, `sites-available/*`),
+    /// told apart by content.
+    WebServer,
 }
 
 impl FileKind {
@@ -46,11 +51,13 @@ impl FileKind {
             FileKind::JavaSource => "java-source",
             FileKind::Python => "python",
             FileKind::JavaScript => "javascript",
+            FileKind::OpensslConf => "openssl-conf",
+            FileKind::WebServer => "web-server",
         }
     }
 
     /// Every kind.
-    pub const ALL: [FileKind; 11] = [
+    pub const ALL: [FileKind; 13] = [
         FileKind::Shell,
         FileKind::Batch,
         FileKind::Properties,
@@ -62,6 +69,8 @@ impl FileKind {
         FileKind::JavaSource,
         FileKind::Python,
         FileKind::JavaScript,
+        FileKind::OpensslConf,
+        FileKind::WebServer,
     ];
 
     /// The kind named `name` in a config mapping.
@@ -97,6 +106,9 @@ pub fn by_name(path: &Path) -> Option<FileKind> {
             Some("properties" | "security") => FileKind::Properties,
             Some("java" | "kt" | "kts" | "groovy" | "scala") => FileKind::JavaSource,
             Some("py") => FileKind::Python,
+            Some("cnf") => FileKind::OpensslConf,
+            Some("conf") => FileKind::WebServer,
+            _ if is_site_file(path) => FileKind::WebServer,
             Some("js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx") => {
                 FileKind::JavaScript
             }
@@ -104,6 +116,15 @@ pub fn by_name(path: &Path) -> Option<FileKind> {
         },
     };
     Some(kind)
+}
+
+/// Files under `sites-available/` or `sites-enabled/` (Debian's layout
+/// for nginx and Apache virtual hosts), whatever their name.
+fn is_site_file(path: &Path) -> bool {
+    path.parent()
+        .and_then(|dir| dir.file_name())
+        .and_then(|dir| dir.to_str())
+        .is_some_and(|dir| matches!(dir, "sites-available" | "sites-enabled"))
 }
 
 /// The kind of an extension-less file from its first bytes: a shell shebang
@@ -151,6 +172,17 @@ mod tests {
         assert_eq!(kind("export.py"), Some(FileKind::Python));
         assert_eq!(kind("index.mjs"), Some(FileKind::JavaScript));
         assert_eq!(kind("client.ts"), Some(FileKind::JavaScript));
+        assert_eq!(kind("docker/openssl.cnf"), Some(FileKind::OpensslConf));
+        assert_eq!(kind("nginx/nginx.conf"), Some(FileKind::WebServer));
+        assert_eq!(kind("httpd/conf.d/ssl.conf"), Some(FileKind::WebServer));
+        assert_eq!(
+            kind("nginx/sites-available/default"),
+            Some(FileKind::WebServer)
+        );
+        assert_eq!(
+            kind("apache2/sites-enabled/000-default"),
+            Some(FileKind::WebServer)
+        );
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("run"), None);
     }

@@ -8,6 +8,7 @@
 //! never fails.
 
 pub mod anaplan_connect;
+pub mod apache;
 pub mod batch;
 pub mod ciphers;
 pub mod comments;
@@ -17,7 +18,9 @@ pub mod environment;
 pub mod gradle;
 pub mod java;
 pub mod java_source;
+pub mod nginx;
 pub mod node;
+pub mod openssl;
 pub mod properties;
 pub mod python;
 pub mod script;
@@ -62,6 +65,9 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
         FileKind::JavaSource => java_source::extract(source),
         FileKind::Python => python::extract(source),
         FileKind::JavaScript => node::extract(source),
+        FileKind::OpensslConf => openssl::extract(source),
+        FileKind::WebServer if apache::is_apache(&source.text) => apache::extract(source),
+        FileKind::WebServer => nginx::extract(source),
         FileKind::JavaVersion | FileKind::ToolVersions | FileKind::Sdkmanrc => {
             version_files::extract(kind, source)
         }
