@@ -34,6 +34,8 @@ pub enum FileKind {
     /// nginx or Apache httpd configuration (`*.conf`, `sites-available/*`),
     /// told apart by content.
     WebServer,
+    /// JVM option files, one option per line (Boomi's `atom.vmoptions`, `*.vmoptions`).
+    VmOptions,
 }
 
 impl FileKind {
@@ -53,11 +55,12 @@ impl FileKind {
             FileKind::JavaScript => "javascript",
             FileKind::OpensslConf => "openssl-conf",
             FileKind::WebServer => "web-server",
+            FileKind::VmOptions => "vmoptions",
         }
     }
 
     /// Every kind.
-    pub const ALL: [FileKind; 13] = [
+    pub const ALL: [FileKind; 14] = [
         FileKind::Shell,
         FileKind::Batch,
         FileKind::Properties,
@@ -71,6 +74,7 @@ impl FileKind {
         FileKind::JavaScript,
         FileKind::OpensslConf,
         FileKind::WebServer,
+        FileKind::VmOptions,
     ];
 
     /// The kind named `name` in a config mapping.
@@ -108,6 +112,7 @@ pub fn by_name(path: &Path) -> Option<FileKind> {
             Some("py") => FileKind::Python,
             Some("cnf") => FileKind::OpensslConf,
             Some("conf") => FileKind::WebServer,
+            Some("vmoptions") => FileKind::VmOptions,
             _ if is_site_file(path) => FileKind::WebServer,
             Some("js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx") => {
                 FileKind::JavaScript
@@ -174,6 +179,7 @@ mod tests {
         assert_eq!(kind("client.ts"), Some(FileKind::JavaScript));
         assert_eq!(kind("docker/openssl.cnf"), Some(FileKind::OpensslConf));
         assert_eq!(kind("nginx/nginx.conf"), Some(FileKind::WebServer));
+        assert_eq!(kind("Atom/bin/atom.vmoptions"), Some(FileKind::VmOptions));
         assert_eq!(kind("httpd/conf.d/ssl.conf"), Some(FileKind::WebServer));
         assert_eq!(
             kind("nginx/sites-available/default"),

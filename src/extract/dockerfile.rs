@@ -19,7 +19,9 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::extract::anaplan_connect;
-use crate::extract::{curl, environment, fact_from_clue, java, secrets, version_files};
+use crate::extract::{
+    activemq, boomi, curl, environment, fact_from_clue, java, secrets, version_files,
+};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -806,6 +808,11 @@ impl<'a> Build<'a> {
         {
             self.push(fact);
         }
+        if let Some(range) = boomi::runtime_image(&image.text)
+            && let Some(span) = image.span_of(range)
+        {
+            self.push(boomi::runtime_use(&self.source.path, span));
+        }
     }
 
     /// `ARG NAME[=default] ...`.
@@ -922,12 +929,14 @@ impl<'a> Build<'a> {
                 }
             }
         }
-        self.jvm_options(value);
+        // Environment clues first: a duplicate found again by the generic
+        // scan is dropped later, and these carry more (`product`).
         for clue in environment::clues(name, &value.text) {
             if let Some(fact) = fact_at(clue, value, &path) {
                 self.push(fact);
             }
         }
+        self.jvm_options(value);
         self.secret(name, value);
     }
 
@@ -944,7 +953,8 @@ impl<'a> Build<'a> {
     fn jvm_options(&mut self, text: &Mapped) {
         let clues = java::jvm_options(&text.text)
             .into_iter()
-            .chain(environment::node_flags(&text.text));
+            .chain(environment::node_flags(&text.text))
+            .chain(activemq::uri_clues(&text.text));
         for clue in clues {
             if let Some(fact) = fact_at(clue, text, &self.source.path) {
                 self.push(fact);

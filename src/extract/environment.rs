@@ -14,6 +14,7 @@
 //!   appends, one item per line, to `atom.vmoptions` and
 //!   `container.properties`; each item is read as a JVM option.
 
+use crate::extract::boomi;
 use crate::extract::java::{self, Clue};
 use crate::facts::FactKind;
 
@@ -37,6 +38,7 @@ pub fn clues(name: &str, value: &str) -> Vec<Clue> {
             for item in value.split('|') {
                 out.extend(java::jvm_options(item).into_iter().map(|mut clue| {
                     clue.range = clue.range.start + start..clue.range.end + start;
+                    clue.attributes.push(("product", boomi::PRODUCT.to_owned()));
                     clue
                 }));
                 start += item.len() + 1;

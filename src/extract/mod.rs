@@ -7,9 +7,11 @@
 //! Malformed input becomes [`Problem`](crate::facts::Problem)s; extraction
 //! never fails.
 
+pub mod activemq;
 pub mod anaplan_connect;
 pub mod apache;
 pub mod batch;
+pub mod boomi;
 pub mod ciphers;
 pub mod comments;
 pub mod curl;
@@ -26,6 +28,7 @@ pub mod python;
 pub mod script;
 pub mod secrets;
 pub mod shell;
+pub mod spring;
 pub mod tls;
 pub mod version_files;
 
@@ -68,6 +71,7 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
         FileKind::OpensslConf => openssl::extract(source),
         FileKind::WebServer if apache::is_apache(&source.text) => apache::extract(source),
         FileKind::WebServer => nginx::extract(source),
+        FileKind::VmOptions => boomi::extract_vmoptions(source),
         FileKind::JavaVersion | FileKind::ToolVersions | FileKind::Sdkmanrc => {
             version_files::extract(kind, source)
         }

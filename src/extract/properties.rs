@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::extract::{fact_from_clue, java, secrets, tls};
+use crate::extract::{activemq, boomi, fact_from_clue, java, secrets, spring, tls};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -54,6 +54,11 @@ pub fn extract(source: &SourceFile) -> Extraction {
     for (index, entry) in entries.iter().enumerate() {
         let effective = last.get(entry.key.as_str()) == Some(&index);
         facts_of_entry(entry, effective, source, &mut extraction);
+    }
+    if boomi::is_boomi_file(&source.path) {
+        for fact in &mut extraction.facts {
+            fact.attributes.insert_default("product", boomi::PRODUCT);
+        }
     }
     extraction
 }
@@ -150,9 +155,16 @@ fn facts_of_entry(entry: &Entry, effective: bool, source: &SourceFile, out: &mut
             out.facts.extend(store_reference(value, path, key, role));
         }
     }
-    let clues = java::jvm_options(&value.text);
+    let clues = java::jvm_options(&value.text)
+        .into_iter()
+        .chain(activemq::uri_clues(&value.text));
     out.facts
         .extend(clues.into_iter().map(|clue| fact_at(clue, value, path)));
+    if effective {
+        let clues = spring::clues(key, value.trimmed());
+        out.facts
+            .extend(clues.into_iter().map(|clue| fact_at(clue, value, path)));
+    }
     if let Some(origin) = java_location(key) {
         for clue in java::java_versions(value.trimmed()) {
             out.facts

@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::extract::java::{self, Clue};
-use crate::extract::{Includes, anaplan_connect, curl, environment, secrets};
+use crate::extract::{Includes, activemq, anaplan_connect, curl, environment, secrets};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -371,11 +371,13 @@ impl Interpreter<'_> {
         } else {
             "java-path"
         };
-        let looks_like_path = value.text.contains(['/', '\\']) || source == "java-home";
-        self.scan_word(value, looks_like_path, source);
+        // Environment clues first: a duplicate found again by the generic
+        // scan is dropped later, and these carry more (`product`).
         for clue in environment::clues(name, &value.text) {
             self.emit(value, clue);
         }
+        let looks_like_path = value.text.contains(['/', '\\']) || source == "java-home";
+        self.scan_word(value, looks_like_path, source);
         if secrets::is_secret_name(name) {
             let literal = value.trim().unquote();
             if !secrets::is_placeholder(&literal.text) && !literal.is_empty() {
@@ -393,9 +395,9 @@ impl Interpreter<'_> {
         let Some(start) = program_index(words) else {
             return;
         };
-        // `env NODE_TLS_REJECT_UNAUTHORIZED=0 node sync.js`: assignments
-        // that only reach this command.
-        for word in &words[..start] {
+        // `env NODE_TLS_REJECT_UNAUTHORIZED=0 node sync.js`, `docker run -e
+        // NODE_TLS_REJECT_UNAUTHORIZED=0 ...`: variables set for a command.
+        for word in words {
             if let Some((name, _)) = word.text.split_once('=') {
                 let offset = name.len() + 1;
                 for mut clue in environment::clues(name, &word.text[offset..]) {
@@ -458,6 +460,9 @@ impl Interpreter<'_> {
             self.emit(word, clue);
         }
         for clue in environment::node_flags(&word.text) {
+            self.emit(word, clue);
+        }
+        for clue in activemq::uri_clues(&word.text) {
             self.emit(word, clue);
         }
         for clue in anaplan_connect::jar_versions(&word.text) {
