@@ -361,4 +361,17 @@ mod tests {
         assert!(!is_apache("server { ssl_protocols TLSv1.2; }"));
         assert!(is_apache("<VirtualHost *:443>\nSSLEngine on\n"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics_and_spans_stay_valid(
+            body in r##"[a-zA-Z0-9_=(){}\[\];:.,'"#/*\\ \t\r\n@!+\-é—]{0,80}"##,
+            key in proptest::sample::select(vec!["SSLProtocol ", "SSLCipherSuite \"", "SSLProxyVerify ", "SSLCertificateFile ", "\\
+    "]),
+        ) {
+            let text = format!("{key}{body}{key}");
+            let extraction = extract(&SourceFile::new("conf.d/ssl.conf", text.as_str()));
+            proptest::prop_assert!(extraction.spans_are_valid(&text));
+        }
+    }
 }

@@ -583,4 +583,26 @@ mod tests {
         assert_eq!(glued.len(), 1);
         assert_eq!(glued[0].2, "Pw0rd");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_words_never_panic_and_ranges_stay_in_their_word(
+            words in proptest::collection::vec(
+                r"(curl|wget|-k|-sSk|-u|-uü:pé|--tls-max|1\.0|--ciphers|RC4:!x|--secure-protocol=TLSv1|;|&&|é|-1|--tlsv1\.1)",
+                0..12,
+            ),
+            line in r#"[a-z0-9 ;&|()`'"\\é-]{0,60}"#,
+        ) {
+            let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+            for located in analyze(&refs) {
+                let word = refs[located.word];
+                proptest::prop_assert!(located.clue.range.end <= word.len());
+                proptest::prop_assert!(word.is_char_boundary(located.clue.range.start));
+                proptest::prop_assert!(word.is_char_boundary(located.clue.range.end));
+            }
+            for range in command_words(&line) {
+                proptest::prop_assert!(line.get(range).is_some());
+            }
+        }
+    }
 }

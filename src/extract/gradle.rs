@@ -245,4 +245,16 @@ mod tests {
             [one("1.7", "1.7", "sourceCompatibility")]
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics_and_spans_stay_valid(
+            body in r##"[a-zA-Z0-9_=(){}\[\];:.,'"#/*\\ \t\r\n@!+\-é—]{0,80}"##,
+            key in proptest::sample::select(vec!["sourceCompatibility = ", "JavaVersion.VERSION_", "jvmTarget.set(JvmTarget.JVM_", "/*", "options.release = "]),
+        ) {
+            let text = format!("{key}{body}{key}");
+            let extraction = extract(&SourceFile::new("build.gradle", text.as_str()));
+            proptest::prop_assert!(extraction.spans_are_valid(&text));
+        }
+    }
 }

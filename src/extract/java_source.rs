@@ -474,4 +474,16 @@ mod tests {
         assert_eq!(extraction.facts.len(), 1);
         assert_eq!(extraction.problems.len(), 1);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics_and_spans_stay_valid(
+            body in r##"[a-zA-Z0-9_=(){}\[\];:.,'"#/*\\ \t\r\n@!+\-é—]{0,80}"##,
+            key in proptest::sample::select(vec!["SSLContext.getInstance(\"", "setEnabledProtocols(new String[] {\"", "checkServerTrusted(", "System.setProperty(\"https.protocols\", \"", "hostnameVerifier { "]),
+        ) {
+            let text = format!("{key}{body}{key}");
+            let extraction = extract(&SourceFile::new("A.java", text.as_str()));
+            proptest::prop_assert!(extraction.spans_are_valid(&text));
+        }
+    }
 }

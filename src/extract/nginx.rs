@@ -345,4 +345,16 @@ mod tests {
         let extraction = extract(&SourceFile::new("logstash.conf", text));
         assert!(extraction.facts.is_empty() && extraction.problems.is_empty());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics_and_spans_stay_valid(
+            body in r##"[a-zA-Z0-9_=(){}\[\];:.,'"#/*\\ \t\r\n@!+\-é—]{0,80}"##,
+            key in proptest::sample::select(vec!["ssl_protocols ", "ssl_ciphers '", "ssl_conf_command MinProtocol ", "server {", "ssl_certificate \""]),
+        ) {
+            let text = format!("{key}{body}{key}");
+            let extraction = extract(&SourceFile::new("nginx/x.conf", text.as_str()));
+            proptest::prop_assert!(extraction.spans_are_valid(&text));
+        }
+    }
 }

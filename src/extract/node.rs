@@ -290,4 +290,16 @@ mod tests {
             [p("TLSv1", "--tls-min-v1.0", "--tls-min-v1.0", "minimum")]
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics_and_spans_stay_valid(
+            body in r##"[a-zA-Z0-9_=(){}\[\];:.,'"#/*\\ \t\r\n@!+\-é—]{0,80}"##,
+            key in proptest::sample::select(vec!["secureProtocol: '", "minVersion: '", "rejectUnauthorized: ", "`", "process.env.NODE_TLS_REJECT_UNAUTHORIZED = "]),
+        ) {
+            let text = format!("{key}{body}{key}");
+            let extraction = extract(&SourceFile::new("a.js", text.as_str()));
+            proptest::prop_assert!(extraction.spans_are_valid(&text));
+        }
+    }
 }

@@ -351,4 +351,22 @@ mod tests {
         let extraction = extract(&SourceFile::new("my.cnf", my_cnf));
         assert!(extraction.facts.is_empty() && extraction.problems.is_empty());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics_and_spans_stay_valid(
+            body in r##"[a-zA-Z0-9_=(){}\[\];:.,'"#/*\\ \t\r\n@!+\-é—]{0,80}"##,
+            key in proptest::sample::select(vec!["MinProtocol = ", "[system_default_sect", "CipherString = \"", "openssl_conf = a
+[a]
+ssl_conf = b
+[b]
+x = c
+[c]
+", "Protocol = -ALL,"]),
+        ) {
+            let text = format!("{key}{body}{key}");
+            let extraction = extract(&SourceFile::new("openssl.cnf", text.as_str()));
+            proptest::prop_assert!(extraction.spans_are_valid(&text));
+        }
+    }
 }

@@ -243,8 +243,10 @@ fn is_definition_default(code: &str, at: usize) -> bool {
             b'(' => {
                 let before = code[..i].trim_end();
                 let name_start = before
-                    .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .map_or(0, |p| p + 1);
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
+                    .map_or(0, |(p, c)| p + c.len_utf8());
                 return before[..name_start].trim_end().ends_with("def");
             }
             b'[' | b'{' => return false,
@@ -355,6 +357,27 @@ mod tests {
     fn comments_docstrings_strings_and_definitions_are_quiet() {
         let text = "# requests.get(url, verify=False)\ndef fetch(url, verify=False, timeout=30):\n    \"\"\"Never call with verify=False or ssl.PROTOCOL_TLSv1.\"\"\"\n    log.info(\"verify=False is not allowed\")\n    if ctx.verify_mode == ssl.CERT_NONE:\n        raise ValueError\n    return requests.get(url, verify=verify)\nfrom ssl import _create_unverified_context\n";
         assert!(found(text).is_empty(), "{:?}", found(text));
+    }
+
+    #[test]
+    fn non_ascii_before_a_call() {
+        assert_eq!(found("x = —(verify=False)\n").len(), 1);
+        assert!(found("def récupérer(url, verify=False):\n").is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics_and_spans_stay_valid(
+            body in "[a-zA-Z0-9_=().,:'\"#\\ \t\r\n—é]{0,80}",
+            key in proptest::sample::select(vec![
+                "verify=False", "ssl.PROTOCOL_TLSv1", "def f(", "\"\"\"", "minimum_version = ssl.TLSVersion.",
+                "check_hostname = False", "cert_reqs='CERT_NONE'",
+            ]),
+        ) {
+            let text = format!("{key}{body}{key}");
+            let extraction = extract(&SourceFile::new("fuzz.py", text.as_str()));
+            proptest::prop_assert!(extraction.spans_are_valid(&text));
+        }
     }
 
     #[test]
