@@ -24,7 +24,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::extract::{ciphers, tls};
-use crate::facts::{Extraction, Fact, FactKind};
+use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
 
@@ -49,9 +49,20 @@ pub fn extract(source: &SourceFile) -> Extraction {
     if !is_apache(&source.text) {
         return extraction;
     }
-    for line in logical_lines(&source.text) {
+    let mut unclosed = Vec::new();
+    for line in logical_lines(&source.text, &mut unclosed) {
         facts_of(&line, &source.path, &mut extraction.facts);
     }
+    extraction.problems = unclosed
+        .into_iter()
+        .map(|at| {
+            Problem::at(
+                &source.path,
+                Span::new(at, at + 1),
+                "quote never closed on this line",
+            )
+        })
+        .collect();
     extraction
 }
 
@@ -60,7 +71,8 @@ type Directive<'a> = Vec<(&'a str, Range<usize>)>;
 
 /// The directives of the file: comment lines dropped, `\` continuations
 /// joined (each word keeps its own range), quotes removed from words.
-fn logical_lines(text: &str) -> Vec<Directive<'_>> {
+/// Where a quote opens and never closes is added to `unclosed`.
+fn logical_lines<'a>(text: &'a str, unclosed: &mut Vec<usize>) -> Vec<Directive<'a>> {
     let mut out = Vec::new();
     let mut current: Directive<'_> = Vec::new();
     let mut start = 0;
@@ -77,7 +89,7 @@ fn logical_lines(text: &str) -> Vec<Directive<'_>> {
         if current.is_empty() && body.trim_start().starts_with('#') {
             continue;
         }
-        current.extend(words(body, line_start));
+        current.extend(words(body, line_start, unclosed));
         if !continued && !current.is_empty() {
             out.push(std::mem::take(&mut current));
         }
@@ -90,7 +102,11 @@ fn logical_lines(text: &str) -> Vec<Directive<'_>> {
 
 /// Whitespace-separated words of one physical line (offset `base`), a
 /// `"..."` word standing for its content.
-fn words(line: &str, base: usize) -> Vec<(&str, Range<usize>)> {
+fn words<'a>(
+    line: &'a str,
+    base: usize,
+    unclosed: &mut Vec<usize>,
+) -> Vec<(&'a str, Range<usize>)> {
     let mut out = Vec::new();
     let mut rest = line;
     let mut offset = base;
@@ -102,9 +118,11 @@ fn words(line: &str, base: usize) -> Vec<(&str, Range<usize>)> {
             return out;
         }
         let (word, consumed) = if let Some(inner) = rest.strip_prefix('"') {
-            match inner.find('"') {
-                Some(end) => ((&inner[..end], offset + 1), end + 2),
-                None => ((inner, offset + 1), rest.len()),
+            if let Some(end) = inner.find('"') {
+                ((&inner[..end], offset + 1), end + 2)
+            } else {
+                unclosed.push(offset);
+                ((inner, offset + 1), rest.len())
             }
         } else {
             let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
@@ -354,6 +372,16 @@ mod tests {
                 ("TLSv1.3", "-all", "disable"),
             ]
         );
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_a_problem() {
+        let text = "SSLCipherSuite \"HIGH:RC4-SHA\nSSLProtocol all\n";
+        let source = SourceFile::new("ssl.conf", text);
+        let extraction = extract(&source);
+        assert_eq!(extraction.problems.len(), 1);
+        assert_eq!(extraction.problems[0].span, Some(Span::new(15, 16)));
+        assert_eq!(extraction.facts.len(), 6);
     }
 
     #[test]
