@@ -28,7 +28,7 @@ pub mod python;
 pub mod script;
 pub mod secrets;
 pub mod shell;
-pub mod spring;
+pub mod spring_ssl;
 pub mod tls;
 pub mod version_files;
 

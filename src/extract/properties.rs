@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::extract::{activemq, boomi, fact_from_clue, java, secrets, spring, tls};
+use crate::extract::{activemq, boomi, fact_from_clue, java, secrets, spring_ssl, tls};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -161,7 +161,7 @@ fn facts_of_entry(entry: &Entry, effective: bool, source: &SourceFile, out: &mut
     out.facts
         .extend(clues.into_iter().map(|clue| fact_at(clue, value, path)));
     if effective {
-        let clues = spring::clues(key, value.trimmed());
+        let clues = spring_ssl::clues(key, value.trimmed());
         out.facts
             .extend(clues.into_iter().map(|clue| fact_at(clue, value, path)));
     }
