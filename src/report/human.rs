@@ -108,11 +108,21 @@ fn render(
     finding: &Finding,
     masked: &BTreeMap<Arc<str>, String>,
 ) -> io::Result<()> {
-    let text = masked.get(&finding.path).cloned().unwrap_or_default();
+    // Binary files (DER certificates, keystores) have no text to show:
+    // their findings render without a snippet.
+    let source = masked
+        .get(&finding.path)
+        .filter(|text| !finding.span.is_empty() && finding.span.end as usize <= text.len())
+        .map(|text| NamedSource::new(finding.path.as_ref(), text.clone()));
+    let mut help = help_text(finding);
+    if source.is_none() {
+        let file = format!("in {}", finding.path);
+        help = Some(help.map_or_else(|| file.clone(), |h| format!("{file}\n{h}")));
+    }
     let diagnostic = FindingDiagnostic {
         finding,
-        source: NamedSource::new(finding.path.as_ref(), text),
-        help: help_text(finding),
+        source,
+        help,
     };
     let mut rendered = String::new();
     handler
@@ -188,7 +198,7 @@ pub fn mask(source: &SourceFile, scan: &Scan) -> String {
 
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    source: NamedSource<String>,
+    source: Option<NamedSource<String>>,
     help: Option<String>,
 }
 
@@ -228,10 +238,11 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         let label = format!("{} {}", self.finding.fact.kind, self.finding.fact.value);
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             Some(label),
