@@ -83,6 +83,10 @@ pub fn resolve(facts: &mut [Fact], root: &Path, allow_outside: bool) -> Vec<Targ
             continue;
         }
         let candidates = candidates(&written, &fact.path, &fact.origin);
+        let escaping = |rel: &String| {
+            let path = root.join(rel);
+            std::fs::canonicalize(&path).map_or(true, |c| !c.starts_with(&canonical_root))
+        };
         let found = candidates.iter().find(|rel| root.join(rel).is_file());
         match found {
             Some(rel) => {
@@ -112,6 +116,46 @@ pub fn resolve(facts: &mut [Fact], root: &Path, allow_outside: bool) -> Vec<Targ
         }
     }
     targets.into_iter().collect()
+}
+
+/// Resolves the relative `cert.reference` facts against files held in
+/// memory (rule examples, editor buffers); absolute paths are `outside`.
+pub fn resolve_in_memory(facts: &mut [Fact], files: &[&str]) {
+    for fact in facts
+        .iter_mut()
+        .filter(|f| f.kind == FactKind::CertReference)
+    {
+        if fact.attr("unresolved").is_some() {
+            continue;
+        }
+        let written = fact.value.replace('\\', "/");
+        if written.starts_with('/') || written.as_bytes().get(1) == Some(&b':') {
+            fact.attributes.insert("resolved", "outside");
+            continue;
+        }
+        let candidates = candidates(&written, &fact.path, &fact.origin);
+        match candidates.iter().find(|rel| files.contains(&rel.as_str())) {
+            Some(rel) => {
+                fact.attributes.insert("resolved", rel.clone());
+                fact.attributes.insert("exists", "true");
+            }
+            None => {
+                let first = candidates
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "outside".to_owned());
+                let exists = if first == "outside" {
+                    None
+                } else {
+                    Some("false")
+                };
+                fact.attributes.insert("resolved", first);
+                if let Some(exists) = exists {
+                    fact.attributes.insert("exists", exists);
+                }
+            }
+        }
+    }
 }
 
 /// Relative paths (from the root) that `written` may mean, in order: next

@@ -121,6 +121,8 @@ fn run_example(
             .or_else(|| classify::by_content(Path::new(&*file.path), file.text.as_bytes()));
         facts.extend(extract_source(kind, file, &includes, &text_rules).facts);
     }
+    let names: Vec<&str> = files.iter().map(|f| &*f.path).collect();
+    crate::references::resolve_in_memory(&mut facts, &names);
     facts.sort();
     let options = EvalOptions {
         as_of,
