@@ -83,10 +83,6 @@ pub fn resolve(facts: &mut [Fact], root: &Path, allow_outside: bool) -> Vec<Targ
             continue;
         }
         let candidates = candidates(&written, &fact.path, &fact.origin);
-        let escaping = |rel: &String| {
-            let path = root.join(rel);
-            std::fs::canonicalize(&path).map_or(true, |c| !c.starts_with(&canonical_root))
-        };
         let found = candidates.iter().find(|rel| root.join(rel).is_file());
         match found {
             Some(rel) => {
@@ -134,25 +130,22 @@ pub fn resolve_in_memory(facts: &mut [Fact], files: &[&str]) {
             continue;
         }
         let candidates = candidates(&written, &fact.path, &fact.origin);
-        match candidates.iter().find(|rel| files.contains(&rel.as_str())) {
-            Some(rel) => {
-                fact.attributes.insert("resolved", rel.clone());
-                fact.attributes.insert("exists", "true");
-            }
-            None => {
-                let first = candidates
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| "outside".to_owned());
-                let exists = if first == "outside" {
-                    None
-                } else {
-                    Some("false")
-                };
-                fact.attributes.insert("resolved", first);
-                if let Some(exists) = exists {
-                    fact.attributes.insert("exists", exists);
-                }
+        if let Some(rel) = candidates.iter().find(|rel| files.contains(&rel.as_str())) {
+            fact.attributes.insert("resolved", rel.clone());
+            fact.attributes.insert("exists", "true");
+        } else {
+            let first = candidates
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "outside".to_owned());
+            let exists = if first == "outside" {
+                None
+            } else {
+                Some("false")
+            };
+            fact.attributes.insert("resolved", first);
+            if let Some(exists) = exists {
+                fact.attributes.insert("exists", exists);
             }
         }
     }
