@@ -169,6 +169,35 @@ fn directory(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
+/// Marks every certificate and key fact read from a file that a reference
+/// points at with the product of that reference (`used_by_product`) and
+/// the job (`used_by`), so rules can judge a certificate by who uses it.
+pub fn link_certificates(facts: &mut [Fact]) {
+    let mut users: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for fact in facts.iter().filter(|f| f.kind == FactKind::CertReference) {
+        if let Some(resolved) = fact.attr("resolved").filter(|r| *r != "outside") {
+            let product = fact.attr("product").unwrap_or("").to_owned();
+            let entry = users
+                .entry(resolved.to_owned())
+                .or_insert_with(|| (product.clone(), fact.origin.to_string()));
+            if entry.0.is_empty() {
+                entry.0 = product;
+            }
+        }
+    }
+    for fact in facts
+        .iter_mut()
+        .filter(|f| matches!(f.kind, FactKind::Certificate | FactKind::PrivateKey))
+    {
+        if let Some((product, origin)) = users.get(&*fact.path) {
+            if !product.is_empty() {
+                fact.attributes.insert("used_by_product", product.clone());
+            }
+            fact.attributes.insert("used_by", origin.clone());
+        }
+    }
+}
+
 /// Passwords written in the repository for the file `rel`: the secrets of
 /// every job (origin) that references it, read from the source text at
 /// their spans. Used to open PKCS#12 stores; never printed.

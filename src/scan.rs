@@ -131,6 +131,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
             }
             facts.extend(extracted);
         }
+        references::link_certificates(&mut facts);
         result.facts.extend(facts);
     }
     result.facts.sort();

@@ -269,6 +269,9 @@ pub struct ExampleSpec {
     /// Several files: path -> text.
     #[serde(default)]
     pub files: BTreeMap<String, String>,
+    /// Evaluate the example as of this date (YYYY-MM-DD), for date-bound checks.
+    #[serde(default, rename = "as-of")]
+    pub as_of: Option<String>,
     /// The expected findings of this rule, in order: the exact text under each primary span, or a table with `text`, `path` and `line`. Empty: the example must stay quiet.
     #[serde(default)]
     pub expect: Vec<ExpectSpec>,

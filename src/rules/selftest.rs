@@ -123,7 +123,13 @@ fn run_example(
     }
     let names: Vec<&str> = files.iter().map(|f| &*f.path).collect();
     crate::references::resolve_in_memory(&mut facts, &names);
+    crate::references::link_certificates(&mut facts);
     facts.sort();
+    let as_of = example
+        .as_of
+        .as_deref()
+        .and_then(crate::rules::compile::parse_date)
+        .unwrap_or(as_of);
     let options = EvalOptions {
         as_of,
         expiry_days: None,
