@@ -9,8 +9,10 @@
 
 pub mod anaplan_connect;
 pub mod batch;
+pub mod certificate;
 pub mod dockerfile;
 pub mod java;
+pub mod pem;
 pub mod properties;
 pub mod script;
 pub mod secrets;
