@@ -1,9 +1,9 @@
 //! Certificates and keys: what one X.509 certificate says, as a `certificate`
-//! fact.
+//! fact, and the dispatch that reads a certificate file by its content.
 //!
-//! Each container format has its own reader (one module per format,
-//! [`pem`](super::pem) first); they all hand parsed certificates to
-//! [`certificate_facts`], so a certificate
+//! One module per container format reads the bytes ([`pem`](super::pem),
+//! [`der`](super::der), [`pkcs12`](super::pkcs12)); they
+//! all hand parsed certificates to [`certificate_facts`], so a certificate
 //! reads the same whichever container holds it.
 //!
 //! # The `certificate` fact
@@ -79,7 +79,9 @@ use x509_parser::public_key::PublicKey;
 use x509_parser::time::ASN1Time;
 use x509_parser::x509::{AttributeTypeAndValue, SubjectPublicKeyInfo, X509Name};
 
-use crate::facts::{Fact, FactKind};
+use crate::extract::{der, pem, pkcs12};
+use crate::facts::{Extraction, Fact, FactKind};
+use crate::source::{SourceFile, decode};
 use crate::span::Span;
 
 /// The kinds of file a certificate or key can come in; the value of the
@@ -107,6 +109,86 @@ impl Container {
             Container::Jks => "jks",
         }
     }
+}
+
+/// File extensions (lowercase, without the dot) that name certificate, key
+/// and keystore files. `.p7b` (PKCS#7 bundles) is not among them: no
+/// extractor reads PKCS#7.
+pub const EXTENSIONS: [&str; 13] = [
+    "pem",
+    "crt",
+    "cer",
+    "cert",
+    "der",
+    "key",
+    "p12",
+    "pfx",
+    "jks",
+    "jceks",
+    "keystore",
+    "truststore",
+    "ks",
+];
+
+/// Whether `path`'s extension names a certificate, key or keystore file
+/// (case-insensitive). The content still decides the format: see
+/// [`detect`].
+pub fn is_certificate_name(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.rsplit_once('.').is_some_and(|(stem, extension)| {
+        !stem.is_empty()
+            && EXTENSIONS
+                .iter()
+                .any(|known| extension.eq_ignore_ascii_case(known))
+    })
+}
+
+/// The container format of `bytes`, decided by content alone: a DER certificate, then a PKCS#12 `PFX` (a DER sequence of
+/// version 3 and pkcs7-data), then PEM text (`-----BEGIN `). `None` when the
+/// bytes are none of these.
+pub fn detect(bytes: &[u8]) -> Option<Container> {
+    if bytes.first() == Some(&0x30) {
+        // PEM text cannot start with 0x30 unless its first character is
+        // `0`; the DER checks below reject such text, so it falls through.
+        if der::is_certificate(bytes) {
+            return Some(Container::Der);
+        }
+        if pkcs12::is_pfx(bytes) {
+            return Some(Container::Pkcs12);
+        }
+    }
+    if contains(bytes, pem::BEGIN) {
+        return Some(Container::Pem);
+    }
+    // UTF-16 text (a PEM saved by a Windows editor) only shows its marker
+    // once decoded.
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    (utf16 && decode(bytes).text.contains(pem::BEGIN)).then_some(Container::Pem)
+}
+
+/// Extracts the certificates and keys of a certificate file, choosing the
+/// reader by content ([`detect`]); `None` when the bytes are no format
+/// connlint reads.
+///
+/// `passwords` are candidate passwords for a PKCS#12 store, found written
+/// for this file in the same repository; the empty password is always tried
+/// first. For PEM the text is `source::decode(bytes).text` (lossy UTF-8, BOM
+/// stripped), and every span indexes that text.
+pub fn extract_certificate_file(
+    path: &Arc<str>,
+    bytes: &[u8],
+    passwords: &[&str],
+) -> Option<Extraction> {
+    Some(match detect(bytes)? {
+        Container::Pem => {
+            let source = SourceFile::new(Arc::clone(path), decode(bytes).text);
+            pem::extract(&source)
+        }
+        Container::Der => der::extract_bytes(path, bytes),
+        Container::Pkcs12 => pkcs12::extract_bytes(path, bytes, passwords),
+        // No reader yet: not detected.
+        Container::Jks => return None,
+    })
 }
 
 /// One certificate of a container, parsed, with where it is written.
@@ -179,6 +261,14 @@ pub(crate) fn key_algorithm_by_id(id: &str) -> String {
         "1.2.840.10040.4.1" => "DSA".to_owned(),
         _ => id.to_owned(),
     }
+}
+
+/// Whether `needle` occurs in `haystack`.
+pub(crate) fn contains(haystack: &[u8], needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }
 
 /// The fact of one certificate, without the attributes that depend on its
@@ -559,8 +649,6 @@ pub(crate) fn fixture(name: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::pem;
-    use crate::source::SourceFile;
 
     /// The facts of a PEM fixture.
     fn pem_facts(name: &str) -> Vec<Fact> {
@@ -748,5 +836,99 @@ mod tests {
         assert_eq!(signature_algorithm_name(&oid("1.2.3.4")), "1.2.3.4");
         assert_eq!(key_algorithm_name(&oid("1.2.840.10040.4.1")), "DSA");
         assert_eq!(key_algorithm_by_id("1.2.3"), "1.2.3");
+    }
+
+    // Dispatch by content.
+
+    #[test]
+    fn detect_by_content_not_name() {
+        let cases = [
+            ("client.pem", Some(Container::Pem)),
+            ("text-dump.pem", Some(Container::Pem)),
+            ("key-pkcs8.pem", Some(Container::Pem)),
+            ("client.cer", Some(Container::Der)),
+            ("client-pass.p12", Some(Container::Pkcs12)),
+            ("client-nopass-legacy.p12", Some(Container::Pkcs12)),
+            ("keystore-pkcs12.jks", Some(Container::Pkcs12)),
+            ("generate.sh", None),
+        ];
+        for (name, container) in cases {
+            assert_eq!(detect(&fixture(name)), container, "{name}");
+        }
+        assert_eq!(detect(b""), None);
+        assert_eq!(
+            detect(b"0 certificates\n-----BEGIN CERTIFICATE-----"),
+            Some(Container::Pem)
+        );
+        assert_eq!(detect(&[0x30, 0x03, 0x02, 0x01, 0x03]), None);
+    }
+
+    #[test]
+    fn extract_a_certificate_file_of_each_container() {
+        let passwords = ["fixture-jks-pass", "fixture-p12-pass"];
+        for (name, container, facts) in [
+            ("chain.pem", "pem", 3),
+            ("client.cer", "der", 1),
+            ("client-pass-legacy.p12", "pkcs12", 4),
+            ("keystore-pkcs12.jks", "pkcs12", 5),
+        ] {
+            let path: Arc<str> = Arc::from(name);
+            let extraction = extract_certificate_file(&path, &fixture(name), &passwords).unwrap();
+            assert!(
+                extraction.problems.is_empty(),
+                "{name}: {:?}",
+                extraction.problems
+            );
+            assert_eq!(extraction.facts.len(), facts, "{name}");
+            assert!(
+                extraction
+                    .facts
+                    .iter()
+                    .all(|fact| fact.attr("container") == Some(container))
+            );
+            assert!(
+                extraction
+                    .facts
+                    .iter()
+                    .all(|fact| fact.path == path && fact.origin == path)
+            );
+        }
+        let path: Arc<str> = Arc::from("generate.sh");
+        assert!(extract_certificate_file(&path, &fixture("generate.sh"), &[]).is_none());
+    }
+
+    #[test]
+    fn pem_spans_index_the_decoded_text() {
+        // A UTF-16 PEM (with BOM), as a Windows editor may save it.
+        let text = format!("é\n{}", String::from_utf8(fixture("client.pem")).unwrap());
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let path: Arc<str> = Arc::from("client.crt");
+        let extraction = extract_certificate_file(&path, &bytes, &[]).unwrap();
+        let decoded = decode(&bytes).text;
+        assert_eq!(extraction.facts.len(), 1);
+        let raw = &decoded[extraction.facts[0].span.range()];
+        assert!(raw.starts_with("-----BEGIN CERTIFICATE-----"));
+        assert_eq!(extraction.facts[0].span.start, 3);
+    }
+
+    #[test]
+    fn certificate_names() {
+        for name in [
+            "client.pem",
+            "conf/CLIENT.P12",
+            "a/b/store.jks",
+            "c:\\certs\\x.Pfx",
+            "trust.keystore",
+            "ca.crt",
+            "key.key",
+            "x.der",
+            "x.cer",
+        ] {
+            assert!(is_certificate_name(name), "{name}");
+        }
+        for name in ["bundle.p7b", "pem", ".pem", "notes.txt", "certs/", "jks.sh"] {
+            assert!(!is_certificate_name(name), "{name}");
+        }
     }
 }
