@@ -2,7 +2,7 @@
 //! fact, and the dispatch that reads a certificate file by its content.
 //!
 //! One module per container format reads the bytes ([`pem`](super::pem),
-//! [`der`](super::der), [`pkcs12`](super::pkcs12)); they
+//! [`der`](super::der), [`pkcs12`](super::pkcs12), [`jks`](super::jks)); they
 //! all hand parsed certificates to [`certificate_facts`], so a certificate
 //! reads the same whichever container holds it.
 //!
@@ -79,7 +79,7 @@ use x509_parser::public_key::PublicKey;
 use x509_parser::time::ASN1Time;
 use x509_parser::x509::{AttributeTypeAndValue, SubjectPublicKeyInfo, X509Name};
 
-use crate::extract::{der, pem, pkcs12};
+use crate::extract::{der, jks, pem, pkcs12};
 use crate::facts::{Extraction, Fact, FactKind};
 use crate::source::{SourceFile, decode};
 use crate::span::Span;
@@ -143,10 +143,14 @@ pub fn is_certificate_name(path: &str) -> bool {
     })
 }
 
-/// The container format of `bytes`, decided by content alone: a DER certificate, then a PKCS#12 `PFX` (a DER sequence of
+/// The container format of `bytes`, decided by content alone: JKS/JCEKS
+/// magic, then a DER certificate, then a PKCS#12 `PFX` (a DER sequence of
 /// version 3 and pkcs7-data), then PEM text (`-----BEGIN `). `None` when the
 /// bytes are none of these.
 pub fn detect(bytes: &[u8]) -> Option<Container> {
+    if jks::has_magic(bytes) {
+        return Some(Container::Jks);
+    }
     if bytes.first() == Some(&0x30) {
         // PEM text cannot start with 0x30 unless its first character is
         // `0`; the DER checks below reject such text, so it falls through.
@@ -186,8 +190,7 @@ pub fn extract_certificate_file(
         }
         Container::Der => der::extract_bytes(path, bytes),
         Container::Pkcs12 => pkcs12::extract_bytes(path, bytes, passwords),
-        // No reader yet: not detected.
-        Container::Jks => return None,
+        Container::Jks => jks::extract_bytes(path, bytes),
     })
 }
 
@@ -850,6 +853,8 @@ mod tests {
             ("client-pass.p12", Some(Container::Pkcs12)),
             ("client-nopass-legacy.p12", Some(Container::Pkcs12)),
             ("keystore-pkcs12.jks", Some(Container::Pkcs12)),
+            ("keystore.jks", Some(Container::Jks)),
+            ("keystore.jceks", Some(Container::Jks)),
             ("generate.sh", None),
         ];
         for (name, container) in cases {
@@ -871,6 +876,7 @@ mod tests {
             ("client.cer", "der", 1),
             ("client-pass-legacy.p12", "pkcs12", 4),
             ("keystore-pkcs12.jks", "pkcs12", 5),
+            ("keystore.jks", "jks", 5),
         ] {
             let path: Arc<str> = Arc::from(name);
             let extraction = extract_certificate_file(&path, &fixture(name), &passwords).unwrap();

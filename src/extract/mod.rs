@@ -13,6 +13,7 @@ pub mod certificate;
 pub mod der;
 pub mod dockerfile;
 pub mod java;
+pub mod jks;
 pub mod pem;
 pub mod pkcs12;
 pub mod properties;
