@@ -1,10 +1,10 @@
 //! Certificates and keys: what one X.509 certificate says, as a `certificate`
 //! fact, and the dispatch that reads a certificate file by its content.
 //!
-//! One module per container format reads the bytes ([`pem`](super::pem),
-//! [`der`](super::der), [`pkcs12`](super::pkcs12), [`jks`](super::jks)); they
-//! all hand parsed certificates to [`certificate_facts`], so a certificate
-//! reads the same whichever container holds it.
+//! One module per container format reads the bytes ([`pem`], [`der`],
+//! [`pkcs12`], [`jks`]); they all hand parsed certificates to one
+//! conversion (`certificate_facts`), so a certificate reads the same
+//! whichever container holds it.
 //!
 //! # The `certificate` fact
 //!
