@@ -9,8 +9,13 @@
 
 pub mod anaplan_connect;
 pub mod batch;
+pub mod certificate;
+pub mod der;
 pub mod dockerfile;
 pub mod java;
+pub mod jks;
+pub mod pem;
+pub mod pkcs12;
 pub mod properties;
 pub mod script;
 pub mod secrets;
