@@ -25,24 +25,6 @@ pub struct Target {
     pub path: PathBuf,
 }
 
-/// Extensions of certificate, key and keystore files.
-pub fn is_certificate_name(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    [
-        ".pem",
-        ".crt",
-        ".cer",
-        ".der",
-        ".key",
-        ".p12",
-        ".pfx",
-        ".jks",
-        ".keystore",
-        ".truststore",
-    ]
-    .iter()
-    .any(|ext| lower.ends_with(ext))
-}
 
 /// Sets `resolved` and `exists` on every `cert.reference` fact and returns
 /// the files they point at that exist (inside the root, or outside when
@@ -280,10 +262,4 @@ mod tests {
         assert_eq!(rels, ["jobs/certs/client.pem", "shared/ca.pem"]);
     }
 
-    #[test]
-    fn certificate_names() {
-        assert!(is_certificate_name("certs/Client.PEM"));
-        assert!(is_certificate_name("ks/integration.jks"));
-        assert!(!is_certificate_name("jobs/run.sh"));
-    }
 }

@@ -246,7 +246,7 @@ fn read_and_extract(
         .config
         .extractor_for(rel)
         .or_else(|| classify::by_name(Path::new(rel)));
-    if by_name.is_none() && references::is_certificate_name(rel) {
+    if by_name.is_none() && extract::certificate::is_certificate_name(rel) {
         let mut outcome = FileOutcome::skipped();
         outcome.certificate = Some(candidate.clone());
         return outcome;
@@ -328,31 +328,18 @@ fn read_certificate(
     };
     let path: Arc<str> = Arc::from(rel);
     let passwords: Vec<&str> = passwords.iter().map(String::as_str).collect();
-    let Some(extraction) = read_certificate_bytes(&path, &bytes, &passwords) else {
+    let Some(extraction) = extract::certificate::extract_certificate_file(&path, &bytes, &passwords) else {
         return FileOutcome::skipped();
     };
     // PEM files are text: keep it so findings render over the block.
-    let source = (!source::looks_binary(&bytes[..bytes.len().min(8192)])).then(|| {
-        Arc::new(SourceFile::new(
-            Arc::clone(&path),
-            source::decode(&bytes).text,
-        ))
-    });
+    let is_pem = extract::certificate::detect(&bytes) == Some(extract::certificate::Container::Pem);
+    let source = is_pem.then(|| Arc::new(SourceFile::new(Arc::clone(&path), source::decode(&bytes).text)));
     FileOutcome {
         certificate: None,
         scanned: true,
         source,
         extraction,
     }
-}
-
-/// Placeholder until the certificate readers land.
-fn read_certificate_bytes(
-    _path: &Arc<str>,
-    _bytes: &[u8],
-    _passwords: &[&str],
-) -> Option<Extraction> {
-    None
 }
 
 /// An encrypted key or keystore whose password the repository also holds
@@ -362,15 +349,14 @@ fn mark_passphrase_found(facts: &mut [Fact]) {
         .iter_mut()
         .filter(|f| f.kind == FactKind::PrivateKey && f.value == "encrypted")
     {
-        fact.attributes
-            .insert_default("passphrase", "found-in-repository");
+        fact.attributes.insert_default("password", "found-in-repository");
     }
 }
 
 /// A finding on a certificate or key file is repeated on every config
 /// line that points at the file, naming it, so the user sees which job
 /// breaks.
-fn link_to_references(findings: &mut Vec<Finding>, facts: &[Fact]) {
+pub fn link_to_references(findings: &mut Vec<Finding>, facts: &[Fact]) {
     let mut linked = Vec::new();
     for finding in findings.iter() {
         if !matches!(

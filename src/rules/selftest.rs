@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::classify;
+use crate::extract::certificate;
 use crate::facts::Fact;
 use crate::rules::compile::{CompiledPack, Rule};
 use crate::rules::eval::{self, Active, EvalOptions};
@@ -119,6 +120,11 @@ fn run_example(
     for file in &files {
         let kind = classify::by_name(Path::new(&*file.path))
             .or_else(|| classify::by_content(Path::new(&*file.path), file.text.as_bytes()));
+        if kind.is_none() && certificate::is_certificate_name(&file.path) {
+            let read = certificate::extract_certificate_file(&file.path, file.text.as_bytes(), &[]);
+            facts.extend(read.map(|e| e.facts).unwrap_or_default());
+            continue;
+        }
         facts.extend(extract_source(kind, file, &includes, &text_rules).facts);
     }
     let names: Vec<&str> = files.iter().map(|f| &*f.path).collect();
@@ -134,7 +140,8 @@ fn run_example(
         as_of,
         expiry_days: None,
     };
-    let findings = eval::evaluate(&active, &facts, &options);
+    let mut findings = eval::evaluate(&active, &facts, &options);
+    crate::scan::link_to_references(&mut findings, &facts);
     let found: Vec<Place> = findings
         .iter()
         .map(|f| {
