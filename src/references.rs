@@ -25,7 +25,6 @@ pub struct Target {
     pub path: PathBuf,
 }
 
-
 /// Sets `resolved` and `exists` on every `cert.reference` fact and returns
 /// the files they point at that exist (inside the root, or outside when
 /// `allow_outside`).
@@ -180,6 +179,18 @@ pub fn link_certificates(facts: &mut [Fact]) {
     }
 }
 
+/// An encrypted key or keystore whose password the repository also holds
+/// is as exposed as an unencrypted one.
+pub fn mark_password_found(facts: &mut [Fact]) {
+    for fact in facts
+        .iter_mut()
+        .filter(|f| f.kind == FactKind::PrivateKey && f.value == "encrypted")
+    {
+        fact.attributes
+            .insert_default("password", "found-in-repository");
+    }
+}
+
 /// Passwords written in the repository for the file `rel`: the secrets of
 /// every job (origin) that references it, read from the source text at
 /// their spans. Used to open PKCS#12 stores; never printed.
@@ -261,5 +272,4 @@ mod tests {
         let rels: Vec<&str> = targets.iter().map(|t| t.rel.as_str()).collect();
         assert_eq!(rels, ["jobs/certs/client.pem", "shared/ca.pem"]);
     }
-
 }

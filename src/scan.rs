@@ -127,7 +127,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
             }
             let mut extracted = outcome.extraction.facts;
             if !passwords.is_empty() {
-                mark_passphrase_found(&mut extracted);
+                references::mark_password_found(&mut extracted);
             }
             facts.extend(extracted);
         }
@@ -328,28 +328,24 @@ fn read_certificate(
     };
     let path: Arc<str> = Arc::from(rel);
     let passwords: Vec<&str> = passwords.iter().map(String::as_str).collect();
-    let Some(extraction) = extract::certificate::extract_certificate_file(&path, &bytes, &passwords) else {
+    let Some(extraction) =
+        extract::certificate::extract_certificate_file(&path, &bytes, &passwords)
+    else {
         return FileOutcome::skipped();
     };
     // PEM files are text: keep it so findings render over the block.
     let is_pem = extract::certificate::detect(&bytes) == Some(extract::certificate::Container::Pem);
-    let source = is_pem.then(|| Arc::new(SourceFile::new(Arc::clone(&path), source::decode(&bytes).text)));
+    let source = is_pem.then(|| {
+        Arc::new(SourceFile::new(
+            Arc::clone(&path),
+            source::decode(&bytes).text,
+        ))
+    });
     FileOutcome {
         certificate: None,
         scanned: true,
         source,
         extraction,
-    }
-}
-
-/// An encrypted key or keystore whose password the repository also holds
-/// is as exposed as an unencrypted one.
-fn mark_passphrase_found(facts: &mut [Fact]) {
-    for fact in facts
-        .iter_mut()
-        .filter(|f| f.kind == FactKind::PrivateKey && f.value == "encrypted")
-    {
-        fact.attributes.insert_default("password", "found-in-repository");
     }
 }
 

@@ -443,7 +443,15 @@ fn facts_inventory_formats() {
 fn rules_explain_schema_and_test() {
     let rules = run(connlint().arg("rules"));
     assert_eq!(rules.code, 0);
-    assert!(rules.stdout.contains("anaplan  anaplan.java-below-8u161"));
+    let row = rules
+        .stdout
+        .lines()
+        .find(|l| l.contains("anaplan.java-below-8u161"))
+        .unwrap();
+    assert_eq!(
+        row.split_whitespace().take(4).collect::<Vec<_>>(),
+        ["anaplan", "anaplan.java-below-8u161", "error", "2020-10-01"]
+    );
     assert!(rules.stdout.contains("2020-10-01"));
     let explain = run(connlint().args(["explain", "anaplan.java-below-8u161"]));
     assert_eq!(explain.code, 0);
