@@ -162,6 +162,9 @@ struct Job<'n, 'a> {
 
 fn github_step(step: &Node<'_>, job: &Job<'_, '_>, out: &mut Sink<'_>) {
     variables(step.get("env"), out);
+    // Action inputs (`with: {password: ...}`): literal secrets only; an
+    // input may be a whole script, whose comments are not options.
+    inputs(step.get("with"), out);
     let uses = step.get("uses").and_then(Node::text).unwrap_or_default();
     if is_setup_java(uses)
         && let Some(version) = step
@@ -458,6 +461,7 @@ fn azure_task(task: &str, inputs: Option<&Node<'_>>, out: &mut Sink<'_>) {
         _ => {}
     }
     azure_jvm_option_inputs(inputs, out);
+    self::inputs(Some(inputs), out);
 }
 
 /// Task inputs that are JVM options (`mavenOptions: -Xmx1g
@@ -513,6 +517,16 @@ fn azure_variables(node: &Node<'_>, out: &mut Sink<'_>) {
 }
 
 // ---------------------------------------------------------------------------
+
+/// Inputs of an action or task: a `secret` for each literal whose name says
+/// so.
+fn inputs(node: Option<&Node<'_>>, out: &mut Sink<'_>) {
+    for (name, value) in node.into_iter().flat_map(Node::entries) {
+        if let Some(scalar) = value.scalar() {
+            out.secret(&name.value, scalar, 0..scalar.value.len());
+        }
+    }
+}
 
 /// `env:`-style mappings: `NAME: value`.
 fn variables(node: Option<&Node<'_>>, out: &mut Sink<'_>) {
@@ -646,6 +660,15 @@ jobs:
           java -Djdk.tls.client.protocols=TLSv1.1 -jar app.jar
       - shell: pwsh
         run: java "-Dhttps.protocols=TLSv1" -jar app.jar
+      - uses: docker/login-action@v3
+        with:
+          username: ci
+          password: Registry-pw1
+      - uses: actions/github-script@v7
+        with:
+          github-token: ${{ secrets.GITHUB_TOKEN }}
+          script: |
+            // -Dhttps.protocols=TLSv1 is not an option here
 "#;
         let found = facts(github_actions, text);
         assert_eq!(
@@ -688,6 +711,7 @@ jobs:
                     "TLSv1",
                     "effect=enable setting=https.protocols"
                 ),
+                fact("secret", "****", "Registry-pw1", "setting=password"),
             ]
         );
     }

@@ -824,6 +824,15 @@ impl<'s> Sink<'s> {
                 self.java_version(scalar, at, &clue.value, &attributes);
             }
         }
+        self.secret(name, scalar, range);
+    }
+
+    /// A `secret` when `name` says the bytes `range` of `scalar` are one
+    /// and they are a literal.
+    pub(crate) fn secret(&mut self, name: &str, scalar: &Scalar<'_>, range: Range<usize>) {
+        let Some(value) = scalar.value.get(range.clone()) else {
+            return;
+        };
         if secrets::is_secret_name(name) && !is_placeholder(value) {
             let lead = value.len() - value.trim_start().len();
             let end = value.trim_end().len();
