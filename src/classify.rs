@@ -21,6 +21,25 @@ pub enum FileKind {
     ToolVersions,
     /// SDKMAN! `.sdkmanrc`.
     Sdkmanrc,
+    /// GitHub Actions workflows (`.github/workflows/*.yml`) and composite
+    /// actions (`action.yml`).
+    GithubActions,
+    /// GitLab CI (`.gitlab-ci.yml`, included `*.gitlab-ci.yml`).
+    GitlabCi,
+    /// Travis CI (`.travis.yml`).
+    Travis,
+    /// Azure Pipelines (`azure-pipelines*.yml`).
+    AzurePipelines,
+    /// Docker Compose (`docker-compose*.yml`, `compose*.yml`).
+    Compose,
+    /// Kubernetes manifests. No name says so: a generic YAML file whose
+    /// content has `apiVersion` and `kind` is read as one.
+    Kubernetes,
+    /// Spring Boot `application*.yml` and `bootstrap*.yml`.
+    Spring,
+    /// Any other `.yml`/`.yaml`: read only as far as its content shows a
+    /// dialect connlint knows.
+    Yaml,
 }
 
 impl FileKind {
@@ -34,11 +53,19 @@ impl FileKind {
             FileKind::JavaVersion => "java-version",
             FileKind::ToolVersions => "tool-versions",
             FileKind::Sdkmanrc => "sdkmanrc",
+            FileKind::GithubActions => "github-actions",
+            FileKind::GitlabCi => "gitlab-ci",
+            FileKind::Travis => "travis",
+            FileKind::AzurePipelines => "azure-pipelines",
+            FileKind::Compose => "compose",
+            FileKind::Kubernetes => "kubernetes",
+            FileKind::Spring => "spring",
+            FileKind::Yaml => "yaml",
         }
     }
 
     /// Every kind.
-    pub const ALL: [FileKind; 7] = [
+    pub const ALL: [FileKind; 15] = [
         FileKind::Shell,
         FileKind::Batch,
         FileKind::Properties,
@@ -46,6 +73,14 @@ impl FileKind {
         FileKind::JavaVersion,
         FileKind::ToolVersions,
         FileKind::Sdkmanrc,
+        FileKind::GithubActions,
+        FileKind::GitlabCi,
+        FileKind::Travis,
+        FileKind::AzurePipelines,
+        FileKind::Compose,
+        FileKind::Kubernetes,
+        FileKind::Spring,
+        FileKind::Yaml,
     ];
 
     /// The kind named `name` in a config mapping.
@@ -78,10 +113,43 @@ pub fn by_name(path: &Path) -> Option<FileKind> {
             Some("sh" | "bash" | "ksh") => FileKind::Shell,
             Some("bat" | "cmd") => FileKind::Batch,
             Some("properties" | "security") => FileKind::Properties,
+            Some("yml" | "yaml") => yaml_kind(path, &lower),
             _ => return None,
         },
     };
     Some(kind)
+}
+
+/// The dialect of a `.yml`/`.yaml` file from its path (`lower` is its
+/// lower-cased name).
+fn yaml_kind(path: &Path, lower: &str) -> FileKind {
+    let stem = lower.rsplit_once('.').map_or(lower, |(stem, _)| stem);
+    let mut parents = path
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .rev()
+        .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase());
+    let in_workflows = parents.next().as_deref() == Some("workflows")
+        && parents.next().as_deref() == Some(".github");
+    if in_workflows || stem == "action" {
+        FileKind::GithubActions
+    } else if stem == ".gitlab-ci" || stem.ends_with(".gitlab-ci") {
+        FileKind::GitlabCi
+    } else if stem == ".travis" {
+        FileKind::Travis
+    } else if stem.starts_with("azure-pipelines") {
+        FileKind::AzurePipelines
+    } else if stem.starts_with("docker-compose")
+        || stem == "compose"
+        || stem.starts_with("compose.")
+    {
+        FileKind::Compose
+    } else if stem.starts_with("application") || stem.starts_with("bootstrap") {
+        FileKind::Spring
+    } else {
+        FileKind::Yaml
+    }
 }
 
 /// The kind of an extension-less file from its first bytes: a shell shebang
@@ -122,6 +190,42 @@ mod tests {
         assert_eq!(kind(".tool-versions"), Some(FileKind::ToolVersions));
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("run"), None);
+    }
+
+    #[test]
+    fn yaml_dialects_by_path() {
+        let kind = |name: &str| by_name(Path::new(name));
+        assert_eq!(
+            kind(".github/workflows/build.yml"),
+            Some(FileKind::GithubActions)
+        );
+        assert_eq!(
+            kind("a/.github/workflows/nightly.yaml"),
+            Some(FileKind::GithubActions)
+        );
+        assert_eq!(
+            kind("actions/setup/action.yml"),
+            Some(FileKind::GithubActions)
+        );
+        assert_eq!(kind("workflows/build.yml"), Some(FileKind::Yaml));
+        assert_eq!(kind(".gitlab-ci.yml"), Some(FileKind::GitlabCi));
+        assert_eq!(kind("ci/java.gitlab-ci.yml"), Some(FileKind::GitlabCi));
+        assert_eq!(kind(".travis.yml"), Some(FileKind::Travis));
+        assert_eq!(kind("azure-pipelines.yml"), Some(FileKind::AzurePipelines));
+        assert_eq!(kind("docker-compose.prod.yaml"), Some(FileKind::Compose));
+        assert_eq!(kind("compose.yml"), Some(FileKind::Compose));
+        assert_eq!(kind("compose.override.yaml"), Some(FileKind::Compose));
+        assert_eq!(
+            kind("src/main/resources/application-prod.yml"),
+            Some(FileKind::Spring)
+        );
+        assert_eq!(kind("bootstrap.yml"), Some(FileKind::Spring));
+        assert_eq!(kind("k8s/deployment.yaml"), Some(FileKind::Yaml));
+        assert_eq!(kind("mkdocs.yml"), Some(FileKind::Yaml));
+        assert_eq!(
+            FileKind::from_name("kubernetes"),
+            Some(FileKind::Kubernetes)
+        );
     }
 
     #[test]

@@ -1040,7 +1040,35 @@ fn env_java_version(value: &Mapped, path: &Arc<str>) -> Option<Fact> {
 /// The Java version a base image reference names, as written in its tag or
 /// repository name.
 fn image_java_version(image: &Mapped, path: &Arc<str>) -> Option<Fact> {
-    let text = image.text.as_str();
+    let found = image_java(&image.text)?;
+    Some(
+        Fact::new(
+            FactKind::JavaVersion,
+            found.value,
+            path,
+            image.span_of(found.range)?,
+        )
+        .with("source", "dockerfile")
+        .with("image", found.repository),
+    )
+}
+
+/// The Java version an image reference names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ImageJava {
+    /// Where the version is written in the reference.
+    pub range: Range<usize>,
+    /// The version: as written, or converted from Corretto's numbering.
+    pub value: String,
+    /// The repository as written (`openjdk`, `docker.io/library/openjdk`).
+    pub repository: String,
+}
+
+/// The Java version an image reference (`openjdk:7u80-jre`,
+/// `maven:3-jdk-8`, `adoptopenjdk/openjdk8`) names in its tag or
+/// repository name, if it names one. Compose files, Kubernetes manifests and
+/// CI configs use it for their images too.
+pub(crate) fn image_java(text: &str) -> Option<ImageJava> {
     let reference = &text[..text.find('@').unwrap_or(text.len())];
     let name_start = reference.rfind('/').map_or(0, |slash| slash + 1);
     let (repository, tag) = match reference[name_start..].find(':') {
@@ -1071,11 +1099,11 @@ fn image_java_version(image: &Mapped, path: &Arc<str>) -> Option<Fact> {
         written.to_owned()
     };
     Version::parse_java(&value).ok()?;
-    Some(
-        Fact::new(FactKind::JavaVersion, value, path, image.span_of(range)?)
-            .with("source", "dockerfile")
-            .with("image", repository),
-    )
+    Some(ImageJava {
+        range,
+        value,
+        repository: repository.to_owned(),
+    })
 }
 
 /// The repository without registry host and `library/`, lower-cased:

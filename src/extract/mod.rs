@@ -10,6 +10,8 @@
 pub mod anaplan_connect;
 pub mod batch;
 pub mod certificate;
+pub mod ci;
+pub mod compose;
 pub mod der;
 pub mod dockerfile;
 pub mod java;
@@ -20,8 +22,10 @@ pub mod properties;
 pub mod script;
 pub mod secrets;
 pub mod shell;
+pub mod spring;
 pub mod tls;
 pub mod version_files;
+pub mod yaml;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -58,6 +62,14 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
         FileKind::JavaVersion | FileKind::ToolVersions | FileKind::Sdkmanrc => {
             version_files::extract(kind, source)
         }
+        FileKind::GithubActions
+        | FileKind::GitlabCi
+        | FileKind::Travis
+        | FileKind::AzurePipelines
+        | FileKind::Compose
+        | FileKind::Kubernetes
+        | FileKind::Spring
+        | FileKind::Yaml => yaml::extract(kind, source),
     };
     finish(&mut extraction, source);
     extraction
