@@ -21,6 +21,15 @@ pub enum FileKind {
     ToolVersions,
     /// SDKMAN! `.sdkmanrc`.
     Sdkmanrc,
+    /// XML (`.xml`, `.pom`): dispatched by root element to the Maven POM,
+    /// Mule configuration, `mule-project.xml` and Tomcat `server.xml` readers.
+    Xml,
+    /// Mule 4 `mule-artifact.json`.
+    MuleArtifact,
+    /// Mule 3 `mule-deploy.properties` (properties syntax).
+    MuleDeploy,
+    /// Mule `tls-default.conf` and `tls-fips140-2.conf` (properties syntax).
+    MuleTlsConf,
 }
 
 impl FileKind {
@@ -34,11 +43,15 @@ impl FileKind {
             FileKind::JavaVersion => "java-version",
             FileKind::ToolVersions => "tool-versions",
             FileKind::Sdkmanrc => "sdkmanrc",
+            FileKind::Xml => "xml",
+            FileKind::MuleArtifact => "mule-artifact",
+            FileKind::MuleDeploy => "mule-deploy",
+            FileKind::MuleTlsConf => "mule-tls-conf",
         }
     }
 
     /// Every kind.
-    pub const ALL: [FileKind; 7] = [
+    pub const ALL: [FileKind; 11] = [
         FileKind::Shell,
         FileKind::Batch,
         FileKind::Properties,
@@ -46,6 +59,10 @@ impl FileKind {
         FileKind::JavaVersion,
         FileKind::ToolVersions,
         FileKind::Sdkmanrc,
+        FileKind::Xml,
+        FileKind::MuleArtifact,
+        FileKind::MuleDeploy,
+        FileKind::MuleTlsConf,
     ];
 
     /// The kind named `name` in a config mapping.
@@ -71,6 +88,9 @@ pub fn by_name(path: &Path) -> Option<FileKind> {
         ".sdkmanrc" => FileKind::Sdkmanrc,
         "java.security" | "system.properties" => FileKind::Properties,
         "dockerfile" | "containerfile" => FileKind::Dockerfile,
+        "mule-artifact.json" => FileKind::MuleArtifact,
+        "mule-deploy.properties" => FileKind::MuleDeploy,
+        "tls-default.conf" | "tls-fips140-2.conf" => FileKind::MuleTlsConf,
         _ if lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") => {
             FileKind::Dockerfile
         }
@@ -78,6 +98,7 @@ pub fn by_name(path: &Path) -> Option<FileKind> {
             Some("sh" | "bash" | "ksh") => FileKind::Shell,
             Some("bat" | "cmd") => FileKind::Batch,
             Some("properties" | "security") => FileKind::Properties,
+            Some("xml" | "pom") => FileKind::Xml,
             _ => return None,
         },
     };
@@ -120,6 +141,15 @@ mod tests {
         assert_eq!(kind("Dockerfile.prod"), Some(FileKind::Dockerfile));
         assert_eq!(kind("build.dockerfile"), Some(FileKind::Dockerfile));
         assert_eq!(kind(".tool-versions"), Some(FileKind::ToolVersions));
+        assert_eq!(kind("app/pom.xml"), Some(FileKind::Xml));
+        assert_eq!(kind("anaplan-connector-1.1.4.pom"), Some(FileKind::Xml));
+        assert_eq!(kind("src/main/mule/sync.xml"), Some(FileKind::Xml));
+        assert_eq!(kind("mule-artifact.json"), Some(FileKind::MuleArtifact));
+        assert_eq!(
+            kind("src/main/app/mule-deploy.properties"),
+            Some(FileKind::MuleDeploy)
+        );
+        assert_eq!(kind("conf/tls-default.conf"), Some(FileKind::MuleTlsConf));
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("run"), None);
     }

@@ -11,12 +11,17 @@ pub mod anaplan_connect;
 pub mod batch;
 pub mod dockerfile;
 pub mod java;
+pub mod maven;
+pub mod mule;
+pub mod mule_descriptors;
 pub mod properties;
 pub mod script;
 pub mod secrets;
 pub mod shell;
 pub mod tls;
+pub mod tomcat;
 pub mod version_files;
+pub mod xml;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -53,6 +58,10 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
         FileKind::JavaVersion | FileKind::ToolVersions | FileKind::Sdkmanrc => {
             version_files::extract(kind, source)
         }
+        FileKind::Xml => xml::extract(source),
+        FileKind::MuleArtifact => mule_descriptors::extract_artifact(source),
+        FileKind::MuleDeploy => mule_descriptors::extract_deploy(source),
+        FileKind::MuleTlsConf => mule_descriptors::extract_tls_conf(source),
     };
     finish(&mut extraction, source);
     extraction
