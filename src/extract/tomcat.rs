@@ -30,8 +30,10 @@ const PROTOCOL_ATTRIBUTES: [(&str, &str); 5] = [
 ];
 
 /// Attributes that name a store or key file, with the file's role.
-const REFERENCE_ATTRIBUTES: [(&str, &str); 7] = [
+const REFERENCE_ATTRIBUTES: [(&str, &str); 9] = [
     ("keystoreFile", "keystore"),
+    ("SSLCertificateFile", "certificate"),
+    ("SSLCertificateKeyFile", "private-key"),
     ("truststoreFile", "truststore"),
     ("certificateKeystoreFile", "keystore"),
     ("certificateFile", "certificate"),
