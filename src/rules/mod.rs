@@ -25,4 +25,5 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "rules/secrets.toml",
         include_str!("../../rules/secrets.toml"),
     ),
+    ("rules/mule.toml", include_str!("../../rules/mule.toml")),
 ];
