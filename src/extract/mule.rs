@@ -114,6 +114,10 @@ fn tls_context(node: Node<'_, '_>, path: &Arc<str>, out: &mut Extraction) {
     {
         for item in tls::list_items(value.text) {
             let name = &value.text[item.clone()];
+            // `default` keeps the runtime's own list.
+            if name.eq_ignore_ascii_case("default") {
+                continue;
+            }
             if let Some(span) = value.span_of(item) {
                 out.facts.push(
                     Fact::new(FactKind::TlsCipher, name, path, span)
@@ -446,11 +450,12 @@ mod tests {
     #[test]
     fn tls12_is_not_tls1_and_placeholders_are_quiet() {
         let text = format!(
-            "{MULE}  <tls:context enabledProtocols=\"${{protocols}}\"/>\n  <tls:context enabledProtocols=\"TLSv1.2,TLSv1.3\">\n    <tls:trust-store insecure=\"false\" password=\"${{secure::ts.password}}\"/>\n  </tls:context>\n</mule>\n"
+            "{MULE}  <tls:context enabledProtocols=\"${{protocols}}\"/>\n  <tls:context enabledProtocols=\"TLSv1.2,TLSv1.3\" enabledCipherSuites=\"default\">\n    <tls:trust-store insecure=\"false\" password=\"${{secure::ts.password}}\"/>\n    <tls:key-store path=\"#{{ks}}\" keyPassword=\"#{{kp}}\"/>\n  </tls:context>\n</mule>\n"
         );
         let found = facts("app.xml", &text);
         let values: Vec<&str> = found.iter().map(|f| f.1.as_str()).collect();
-        assert_eq!(values, ["TLSv1.2", "TLSv1.3"]);
+        assert_eq!(values, ["TLSv1.2", "TLSv1.3", "#{ks}"]);
+        assert!(found[2].3.contains("unresolved=true"), "{found:?}");
     }
 
     #[test]

@@ -191,6 +191,9 @@ pub fn extract_tls_conf(source: &SourceFile) -> Extraction {
             }
             "enabledCipherSuites" if !value.contains("${") => {
                 for item in tls::list_items(value) {
+                    if value[item.clone()].eq_ignore_ascii_case("default") {
+                        continue;
+                    }
                     let span = setting.span_of(item.clone());
                     out.facts.push(
                         Fact::new(FactKind::TlsCipher, &value[item], &source.path, span)

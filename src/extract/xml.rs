@@ -256,9 +256,12 @@ impl<'a> XmlValue<'a> {
     }
 
     /// Whether the value is (or holds) a property placeholder or an
-    /// expression rather than a literal: `${...}`, Mule's `#[...]`.
+    /// expression rather than a literal: `${...}`, Mule's `#[...]`,
+    /// Spring's `#{...}`.
     pub(crate) fn is_dynamic(&self) -> bool {
-        self.text.contains("${") || self.text.contains("#[")
+        ["${", "#[", "#{"]
+            .iter()
+            .any(|marker| self.text.contains(marker))
     }
 }
 
@@ -483,6 +486,26 @@ mod tests {
         let source = SourceFile::new("layout.xml", "<LinearLayout><oops></LinearLayout>");
         let extraction = extract(&source);
         assert!(extraction.facts.is_empty() && extraction.problems.is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_documents_never_panic_and_spans_stay_valid(
+            head in proptest::sample::select(vec![
+                "<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><properties><v>",
+                "<mule xmlns:tls=\"http://www.mulesoft.org/schema/mule/tls\"><tls:context enabledProtocols=\"",
+                "<Server><Connector sslEnabledProtocols=\"",
+                "<mule-project runtimeId=\"",
+                "<!DOCTYPE mule [<!ENTITY e \"TLSv1\">]><mule xmlns:anaplan=\"http://www.mulesoft.org/schema/mule/anaplan\"><anaplan:config username=\"",
+            ]),
+            body in "[a-zA-Z0-9=:/ \t\r\n#!.,${}<>&;\"'+é\u{3000}_-]{0,60}",
+            tail in proptest::sample::select(vec!["", "\"/>", "</v></properties></project>", "\"/></mule>", "\"></Connector></Server>"]),
+        ) {
+            let text = format!("{head}{body}{tail}");
+            let source = SourceFile::new("pom.xml", text.as_str());
+            let extraction = extract(&source);
+            proptest::prop_assert!(extraction.spans_are_valid(&text));
+        }
     }
 
     #[test]
