@@ -185,6 +185,15 @@ fn anaplan(node: Node<'_, '_>, path: &Arc<str>, out: &mut Extraction) {
     if !(local == "config" || local.ends_with("-connection") || local.ends_with("-config")) {
         return;
     }
+    // Mule 4 nests the connection in the config: the connection speaks for both.
+    let has_connection = node.children().any(|child| {
+        child.is_element()
+            && module(child) == "anaplan"
+            && child.tag_name().name().ends_with("-connection")
+    });
+    if has_connection {
+        return;
+    }
     let tag = xml::tag_span(node);
     out.facts.push(
         Fact::new(FactKind::ConnectorUse, ANAPLAN_CONNECTOR, path, tag)
@@ -589,6 +598,22 @@ mod tests {
                 )]
             );
         }
+    }
+
+    #[test]
+    fn a_config_around_a_connection_is_one_use() {
+        let text = format!(
+            "{MULE}  <anaplan:config name=\"Anaplan\">\n    <anaplan:basic-auth-connection username=\"u@example.com\" password=\"${{p}}\"/>\n  </anaplan:config>\n</mule>\n"
+        );
+        let found = facts("app.xml", &text);
+        let kinds: Vec<(&str, &str)> = found.iter().map(|f| (f.0.as_str(), f.2.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("connector.use", "anaplan:basic-auth-connection"),
+                ("auth.method", "u@example.com"),
+            ]
+        );
     }
 
     #[test]
