@@ -40,6 +40,15 @@ pub enum FileKind {
     /// Any other `.yml`/`.yaml`: read only as far as its content shows a
     /// dialect connlint knows.
     Yaml,
+    /// XML (`.xml`, `.pom`): dispatched by root element to the Maven POM,
+    /// Mule configuration, `mule-project.xml` and Tomcat `server.xml` readers.
+    Xml,
+    /// Mule 4 `mule-artifact.json`.
+    MuleArtifact,
+    /// Mule 3 `mule-deploy.properties` (properties syntax).
+    MuleDeploy,
+    /// Mule `tls-default.conf` and `tls-fips140-2.conf` (properties syntax).
+    MuleTlsConf,
 }
 
 impl FileKind {
@@ -61,11 +70,15 @@ impl FileKind {
             FileKind::Kubernetes => "kubernetes",
             FileKind::Spring => "spring",
             FileKind::Yaml => "yaml",
+            FileKind::Xml => "xml",
+            FileKind::MuleArtifact => "mule-artifact",
+            FileKind::MuleDeploy => "mule-deploy",
+            FileKind::MuleTlsConf => "mule-tls-conf",
         }
     }
 
     /// Every kind.
-    pub const ALL: [FileKind; 15] = [
+    pub const ALL: [FileKind; 19] = [
         FileKind::Shell,
         FileKind::Batch,
         FileKind::Properties,
@@ -81,6 +94,10 @@ impl FileKind {
         FileKind::Kubernetes,
         FileKind::Spring,
         FileKind::Yaml,
+        FileKind::Xml,
+        FileKind::MuleArtifact,
+        FileKind::MuleDeploy,
+        FileKind::MuleTlsConf,
     ];
 
     /// The kind named `name` in a config mapping.
@@ -106,6 +123,9 @@ pub fn by_name(path: &Path) -> Option<FileKind> {
         ".sdkmanrc" => FileKind::Sdkmanrc,
         "java.security" | "system.properties" => FileKind::Properties,
         "dockerfile" | "containerfile" => FileKind::Dockerfile,
+        "mule-artifact.json" => FileKind::MuleArtifact,
+        "mule-deploy.properties" => FileKind::MuleDeploy,
+        "tls-default.conf" | "tls-fips140-2.conf" => FileKind::MuleTlsConf,
         _ if lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") => {
             FileKind::Dockerfile
         }
@@ -113,6 +133,7 @@ pub fn by_name(path: &Path) -> Option<FileKind> {
             Some("sh" | "bash" | "ksh") => FileKind::Shell,
             Some("bat" | "cmd") => FileKind::Batch,
             Some("properties" | "security") => FileKind::Properties,
+            Some("xml" | "pom") => FileKind::Xml,
             Some("yml" | "yaml") => yaml_kind(path, &lower),
             _ => return None,
         },
@@ -188,6 +209,15 @@ mod tests {
         assert_eq!(kind("Dockerfile.prod"), Some(FileKind::Dockerfile));
         assert_eq!(kind("build.dockerfile"), Some(FileKind::Dockerfile));
         assert_eq!(kind(".tool-versions"), Some(FileKind::ToolVersions));
+        assert_eq!(kind("app/pom.xml"), Some(FileKind::Xml));
+        assert_eq!(kind("anaplan-connector-1.1.4.pom"), Some(FileKind::Xml));
+        assert_eq!(kind("src/main/mule/sync.xml"), Some(FileKind::Xml));
+        assert_eq!(kind("mule-artifact.json"), Some(FileKind::MuleArtifact));
+        assert_eq!(
+            kind("src/main/app/mule-deploy.properties"),
+            Some(FileKind::MuleDeploy)
+        );
+        assert_eq!(kind("conf/tls-default.conf"), Some(FileKind::MuleTlsConf));
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("run"), None);
     }

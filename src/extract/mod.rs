@@ -18,14 +18,19 @@ pub mod java;
 pub mod jks;
 pub mod pem;
 pub mod pkcs12;
+pub mod maven;
+pub mod mule;
+pub mod mule_descriptors;
 pub mod properties;
 pub mod script;
 pub mod secrets;
 pub mod shell;
 pub mod spring;
 pub mod tls;
+pub mod tomcat;
 pub mod version_files;
 pub mod yaml;
+pub mod xml;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -70,6 +75,10 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
         | FileKind::Kubernetes
         | FileKind::Spring
         | FileKind::Yaml => yaml::extract(kind, source),
+        FileKind::Xml => xml::extract(source),
+        FileKind::MuleArtifact => mule_descriptors::extract_artifact(source),
+        FileKind::MuleDeploy => mule_descriptors::extract_deploy(source),
+        FileKind::MuleTlsConf => mule_descriptors::extract_tls_conf(source),
     };
     finish(&mut extraction, source);
     extraction

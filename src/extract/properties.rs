@@ -58,6 +58,44 @@ pub fn extract(source: &SourceFile) -> Extraction {
     extraction
 }
 
+/// One `key=value` setting of a file in properties syntax, for extractors
+/// of formats that borrow the syntax (Mule's `tls-default.conf` and
+/// `mule-deploy.properties`). Key and value are decoded; spans are raw.
+#[derive(Debug)]
+pub struct Setting(Entry);
+
+impl Setting {
+    /// The decoded key.
+    pub fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    /// The raw key, escapes included.
+    pub fn key_span(&self) -> Span {
+        self.0.key_span
+    }
+
+    /// The decoded value, trailing whitespace dropped.
+    pub fn value(&self) -> &str {
+        self.0.value.trimmed()
+    }
+
+    /// The raw span of the decoded bytes `range` of [`Setting::value`].
+    pub fn span_of(&self, range: Range<usize>) -> Span {
+        self.0.value.span_of(range)
+    }
+}
+
+/// Every setting of `source` in file order (a repeated key appears each
+/// time), read as `java.util.Properties::load` reads it. Malformed escapes
+/// become problems.
+pub fn settings(source: &SourceFile, problems: &mut Vec<Problem>) -> Vec<Setting> {
+    read_entries(&source.text, &source.path, problems)
+        .into_iter()
+        .map(Setting)
+        .collect()
+}
+
 /// One `key=value` pair, key decoded, value decoded with its raw bytes.
 #[derive(Debug)]
 struct Entry {

@@ -29,4 +29,5 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "rules/certificates.toml",
         include_str!("../../rules/certificates.toml"),
     ),
+    ("rules/mule.toml", include_str!("../../rules/mule.toml")),
 ];
