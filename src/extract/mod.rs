@@ -10,13 +10,16 @@
 pub mod anaplan_connect;
 pub mod batch;
 pub mod dockerfile;
+pub mod dotnet;
 pub mod java;
 pub mod properties;
+pub mod salesforce;
 pub mod script;
 pub mod secrets;
 pub mod shell;
 pub mod tls;
 pub mod version_files;
+pub mod xml_value;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -47,12 +50,23 @@ impl Includes for NoIncludes {
 pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> Extraction {
     let mut extraction = match kind {
         FileKind::Shell => shell::extract(source, includes),
-        FileKind::Batch => batch::extract(source, includes),
+        FileKind::Batch => {
+            let mut extraction = batch::extract(source, includes);
+            dotnet::batch_registry_commands(source, &mut extraction);
+            extraction
+        }
         FileKind::Properties => properties::extract(source),
         FileKind::Dockerfile => dockerfile::extract(source),
         FileKind::JavaVersion | FileKind::ToolVersions | FileKind::Sdkmanrc => {
             version_files::extract(kind, source)
         }
+        // Interim: a shared XML front end will parse once and dispatch.
+        FileKind::SalesforceXml | FileKind::DotnetXml => xml_value::extract_interim(source),
+        FileKind::SfdxProject => salesforce::extract_sfdx_project(source),
+        FileKind::DataLoaderKey => salesforce::extract_key_file(source),
+        FileKind::CSharp => dotnet::extract_csharp(source),
+        FileKind::PowerShell => dotnet::extract_powershell(source),
+        FileKind::Registry => dotnet::extract_registry_file(source),
     };
     finish(&mut extraction, source);
     extraction
