@@ -16,6 +16,7 @@ use jsonc_parser::{CollectOptions, ParseOptions};
 use roxmltree::{Document, Node};
 
 use crate::extract::java::Clue;
+use crate::extract::script::Spanned;
 use crate::extract::secrets;
 use crate::extract::xml_value::RawValue;
 use crate::facts::{Extraction, Fact, FactKind, Problem};
@@ -91,6 +92,21 @@ pub fn jar_versions(text: &str) -> Vec<Clue> {
 pub fn word_clues(text: &str) -> Vec<Clue> {
     let mut clues = jar_versions(text);
     clues.extend(url_clues(text, None));
+    clues
+}
+
+/// [`word_clues`] of a script word, without URLs assembled from variables
+/// (`"$INSTANCE/services/data/v41.0"`): no span covers such a URL as
+/// written. The literal parts still give their own facts (the `INSTANCE=`
+/// assignment, the API version).
+pub fn script_clues(word: &Spanned) -> Vec<Clue> {
+    let mut clues = word_clues(&word.text);
+    clues.retain(|clue| {
+        clue.kind != FactKind::EndpointUrl
+            || word
+                .locate(clue.range.clone())
+                .is_some_and(|(_, span)| span.len() == clue.range.len())
+    });
     clues
 }
 
@@ -385,6 +401,7 @@ fn is_endpoint_key(key: &str) -> bool {
     key == "sfdc.endpoint"
         || key.starts_with("sfdc.endpoint.")
         || key.eq_ignore_ascii_case("sf.serverurl")
+        || key == "serverurl"
 }
 
 // ---------------------------------------------------------------------------
@@ -534,16 +551,7 @@ fn ant_project(root: Node<'_, '_>, source: &SourceFile, out: &mut Extraction) {
         if node.tag_name().namespace() == Some(ANT_NS) {
             for name in ["serverurl", "password", "sessionId"] {
                 if let Some(value) = RawValue::attribute(node, name) {
-                    setting(
-                        if name == "serverurl" {
-                            "sf.serverurl"
-                        } else {
-                            name
-                        },
-                        &value,
-                        source,
-                        out,
-                    );
+                    setting(name, &value, source, out);
                 }
             }
             if let Some(value) = RawValue::attribute(node, "apiVersion") {

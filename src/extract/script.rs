@@ -443,7 +443,7 @@ impl Interpreter<'_> {
         for clue in anaplan_connect::jar_versions(&word.text) {
             self.emit(word, clue);
         }
-        for clue in salesforce::word_clues(&word.text) {
+        for clue in salesforce::script_clues(word) {
             self.emit(word, clue);
         }
     }
