@@ -499,18 +499,25 @@ fn registry_fact(name: &str, number: u32, key: Option<&str>, path: &Arc<str>, sp
     fact
 }
 
-/// What a TLS switch set to `on` does: `strong-crypto` (TLS 1.2 offered,
-/// SSL 3.0 and RC4 refused), `system-default` (the OS chooses the
-/// protocols), or `legacy` (the old defaults, SSL 3.0 and TLS 1.0 only).
+/// What a TLS switch set to `on` does: `strong-crypto` (TLS 1.1 and 1.2
+/// offered, SSL 3.0 and RC4 refused) or `no-strong-crypto` (the pre-4.6
+/// default, SSL 3.0 and TLS 1.0 only); `system-default` (the OS chooses the
+/// protocols) or `no-system-default` (the framework's own list).
 fn switch_effect(name: &str, on: bool) -> Option<&'static str> {
-    let strong = match name.to_ascii_lowercase().as_str() {
-        "schusestrongcrypto" => Some(("strong-crypto", on)),
-        "systemdefaulttlsversions" => Some(("system-default", on)),
-        "dontenableschusestrongcrypto" => Some(("strong-crypto", !on)),
-        "dontenablesystemdefaulttlsversions" => Some(("system-default", !on)),
-        _ => None,
+    let effect = match (name.to_ascii_lowercase().as_str(), on) {
+        ("schusestrongcrypto", true) | ("dontenableschusestrongcrypto", false) => "strong-crypto",
+        ("schusestrongcrypto", false) | ("dontenableschusestrongcrypto", true) => {
+            "no-strong-crypto"
+        }
+        ("systemdefaulttlsversions", true) | ("dontenablesystemdefaulttlsversions", false) => {
+            "system-default"
+        }
+        ("systemdefaulttlsversions", false) | ("dontenablesystemdefaulttlsversions", true) => {
+            "no-system-default"
+        }
+        _ => return None,
     };
-    strong.map(|(effect, enabled)| if enabled { effect } else { "legacy" })
+    Some(effect)
 }
 
 /// Words of a command line with their byte ranges, quotes excluded from the
@@ -1178,7 +1185,7 @@ mod tests {
                     "Switch.System.Net.DontEnableSchUseStrongCrypto=true",
                     "Switch.System.Net.DontEnableSchUseStrongCrypto=true",
                     "AppContextSwitchOverrides",
-                    "legacy"
+                    "no-strong-crypto"
                 ),
                 row(
                     "dotnet.switch",
@@ -1344,7 +1351,7 @@ class Program {
                     "SystemDefaultTlsVersions=0",
                     "00000000",
                     "registry",
-                    "legacy"
+                    "no-system-default"
                 ),
                 row(
                     "dotnet.switch",
