@@ -25,4 +25,8 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "rules/secrets.toml",
         include_str!("../../rules/secrets.toml"),
     ),
+    (
+        "rules/salesforce.toml",
+        include_str!("../../rules/salesforce.toml"),
+    ),
 ];
