@@ -29,4 +29,5 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "rules/salesforce.toml",
         include_str!("../../rules/salesforce.toml"),
     ),
+    ("rules/dotnet.toml", include_str!("../../rules/dotnet.toml")),
 ];
