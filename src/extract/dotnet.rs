@@ -849,7 +849,12 @@ fn code(source: &SourceFile, masked: &Masked, lang: Lang) -> Extraction {
     let path = &source.path;
     security_protocol_assignments(masked, lang, path, &mut out);
     ssl_protocols(&masked.code, path, &mut out);
-    for clue in salesforce::url_clues(&masked.no_comments, None) {
+    let mut clues = salesforce::url_clues(&masked.no_comments, None);
+    if lang == Lang::PowerShell {
+        // `java -cp dataloader-45.0.0.jar ...` in a PowerShell launcher.
+        clues.extend(salesforce::jar_versions(&masked.no_comments));
+    }
+    for clue in clues {
         out.facts
             .push(fact_of(clue, path, |r| Span::new(r.start, r.end)));
     }
@@ -1363,6 +1368,13 @@ class Program {
             ]
         );
         let ps = "$key = 'HKLM:\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319'\n# Set-ItemProperty -Path $key -Name SchUseStrongCrypto -Value 0\nSet-ItemProperty -Path $key -Name 'SchUseStrongCrypto' -Value '1' -Type DWord\nNew-ItemProperty -Path 'HKLM:\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319' -Name SystemDefaultTlsVersions -Value 1 -PropertyType DWORD -Force | Out-Null\nSet-ItemProperty 'HKLM:\\SYSTEM\\Other' SchUseStrongCrypto 1\nreg add \"HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v2.0.50727\" /v SchUseStrongCrypto /t REG_DWORD /d 0x1 /f\n";
+        let launcher = "# & java -cp dataloader-38.0.1-uber.jar\n& \"$env:JAVA_HOME\\bin\\java\" -cp 'C:\\dl\\dataloader-45.0.0.jar' com.salesforce.dataloader.process.ProcessRunner\n";
+        let found = run("run-dl.ps1", launcher, extract_powershell);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0][0].as_str(), found[0][2].as_str()),
+            ("connector.version", "45.0.0")
+        );
         let found = run("harden.ps1", ps, extract_powershell);
         let got: Vec<(&str, &str)> = found
             .iter()
