@@ -950,7 +950,7 @@ fn security_protocol_assignments(
 /// The effect of a protocol at `at` in a right-hand side starting at
 /// `rhs_start`: `disable` when a `~` or `-bnot` negates it.
 fn effect_at(code: &str, rhs_start: usize, at: usize, base: &'static str) -> &'static str {
-    let before = &code[rhs_start..at];
+    let before = code.get(rhs_start..at).unwrap_or_default();
     // Walk back over the member's own qualifier (`[Net.SecurityProtocolType]::`,
     // `SecurityProtocolType.`, `(SecurityProtocolType)`) to what precedes it.
     let qualifier = static_regex!(

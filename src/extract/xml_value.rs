@@ -189,4 +189,28 @@ mod tests {
         assert!(out.spans_are_valid(&source.text));
         assert_eq!(source.lines.line_col(&source.text, span.start).line, 3);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_xml_never_panics_and_spans_stay_valid(
+            head in proptest::sample::select(vec![
+                "<beans><entry key=\"sfdc.endpoint\" value=\"",
+                "<configuration><appSettings><add key=\"k\" value=\"",
+                "<configuration><runtime><AppContextSwitchOverrides value=\"",
+                "<Project><PropertyGroup><TargetFrameworks>",
+                "<Package xmlns=\"http://soap.sforce.com/2006/04/metadata\"><version>",
+                "{\"sourceApiVersion\": \"",
+            ]),
+            body in "[a-zA-Z0-9=:;/ .&#\"'<>\\\t\r\n!é\u{3000}-]{0,60}",
+        ) {
+            let text = format!("{head}https://login.salesforce.com/services/Soap/u/{body}");
+            for path in ["process-conf.xml", "web.config", "x.csproj", "package.xml"] {
+                let source = SourceFile::new(path, text.as_str());
+                proptest::prop_assert!(extract_interim(&source).spans_are_valid(&text));
+            }
+            let source = SourceFile::new("sfdx-project.json", text.as_str());
+            let extraction = crate::extract::salesforce::extract_sfdx_project(&source);
+            proptest::prop_assert!(extraction.spans_are_valid(&text));
+        }
+    }
 }
