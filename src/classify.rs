@@ -49,6 +49,24 @@ pub enum FileKind {
     MuleDeploy,
     /// Mule `tls-default.conf` and `tls-fips140-2.conf` (properties syntax).
     MuleTlsConf,
+    /// Interim, until a shared XML front end dispatches by root element:
+    /// Salesforce XML (`process-conf.xml`, `database-conf.xml`,
+    /// `package.xml`, `*-meta.xml`, `build.xml`, `*.wsdl`).
+    SalesforceXml,
+    /// Interim, as above: .NET XML (`web.config`, `app.config`,
+    /// `*.exe.config`, `*.dll.config`, `*.csproj`, `*.vbproj`,
+    /// `Settings.settings`).
+    DotnetXml,
+    /// Salesforce DX `sfdx-project.json`.
+    SfdxProject,
+    /// A Data Loader encryption key file (`dataLoader.key`, `*.key`).
+    DataLoaderKey,
+    /// C# source (`.cs`).
+    CSharp,
+    /// PowerShell (`.ps1`, `.psm1`).
+    PowerShell,
+    /// Windows registry files (`.reg`).
+    Registry,
 }
 
 impl FileKind {
@@ -74,11 +92,18 @@ impl FileKind {
             FileKind::MuleArtifact => "mule-artifact",
             FileKind::MuleDeploy => "mule-deploy",
             FileKind::MuleTlsConf => "mule-tls-conf",
+            FileKind::SalesforceXml => "salesforce-xml",
+            FileKind::DotnetXml => "dotnet-xml",
+            FileKind::SfdxProject => "sfdx-project",
+            FileKind::DataLoaderKey => "dataloader-key",
+            FileKind::CSharp => "csharp",
+            FileKind::PowerShell => "powershell",
+            FileKind::Registry => "registry",
         }
     }
 
     /// Every kind.
-    pub const ALL: [FileKind; 19] = [
+    pub const ALL: [FileKind; 26] = [
         FileKind::Shell,
         FileKind::Batch,
         FileKind::Properties,
@@ -98,6 +123,13 @@ impl FileKind {
         FileKind::MuleArtifact,
         FileKind::MuleDeploy,
         FileKind::MuleTlsConf,
+        FileKind::SalesforceXml,
+        FileKind::DotnetXml,
+        FileKind::SfdxProject,
+        FileKind::DataLoaderKey,
+        FileKind::CSharp,
+        FileKind::PowerShell,
+        FileKind::Registry,
     ];
 
     /// The kind named `name` in a config mapping.
@@ -129,10 +161,24 @@ pub fn by_name(path: &Path) -> Option<FileKind> {
         _ if lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") => {
             FileKind::Dockerfile
         }
+        "process-conf.xml" | "database-conf.xml" | "package.xml" | "build.xml" => {
+            FileKind::SalesforceXml
+        }
+        _ if lower.ends_with("-meta.xml") => FileKind::SalesforceXml,
+        "web.config" | "app.config" | "settings.settings" => FileKind::DotnetXml,
+        _ if lower.ends_with(".exe.config") || lower.ends_with(".dll.config") => {
+            FileKind::DotnetXml
+        }
+        "sfdx-project.json" => FileKind::SfdxProject,
         _ => match lower.rsplit_once('.').map(|(_, ext)| ext) {
             Some("sh" | "bash" | "ksh") => FileKind::Shell,
             Some("bat" | "cmd") => FileKind::Batch,
             Some("properties" | "security") => FileKind::Properties,
+            Some("wsdl") => FileKind::SalesforceXml,
+            Some("csproj" | "vbproj") => FileKind::DotnetXml,
+            Some("cs") => FileKind::CSharp,
+            Some("ps1" | "psm1") => FileKind::PowerShell,
+            Some("reg") => FileKind::Registry,
             Some("xml" | "pom") => FileKind::Xml,
             Some("yml" | "yaml") => yaml_kind(path, &lower),
             _ => return None,
@@ -218,6 +264,22 @@ mod tests {
             Some(FileKind::MuleDeploy)
         );
         assert_eq!(kind("conf/tls-default.conf"), Some(FileKind::MuleTlsConf));
+        assert_eq!(kind("conf/process-conf.xml"), Some(FileKind::SalesforceXml));
+        assert_eq!(
+            kind("classes/Sync.cls-meta.xml"),
+            Some(FileKind::SalesforceXml)
+        );
+        assert_eq!(kind("Web.config"), Some(FileKind::DotnetXml));
+        assert_eq!(kind("bin/Export.exe.config"), Some(FileKind::DotnetXml));
+        assert_eq!(kind("Export/Export.csproj"), Some(FileKind::DotnetXml));
+        assert_eq!(
+            kind("Properties/Settings.settings"),
+            Some(FileKind::DotnetXml)
+        );
+        assert_eq!(kind("sfdx-project.json"), Some(FileKind::SfdxProject));
+        assert_eq!(kind("Program.cs"), Some(FileKind::CSharp));
+        assert_eq!(kind("tls.ps1"), Some(FileKind::PowerShell));
+        assert_eq!(kind("strong-crypto.reg"), Some(FileKind::Registry));
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("run"), None);
     }

@@ -331,6 +331,18 @@ fn read_certificate(
     let Some(extraction) =
         extract::certificate::extract_certificate_file(&path, &bytes, &passwords)
     else {
+        // Not a certificate: a `.key` may be Data Loader's encryption key.
+        if rel.to_ascii_lowercase().ends_with(".key") {
+            let source = SourceFile::new(Arc::clone(&path), source::decode(&bytes).text);
+            let extraction = extract::salesforce::extract_key_file(&source);
+            let keep = !extraction.facts.is_empty();
+            return FileOutcome {
+                certificate: None,
+                scanned: true,
+                source: keep.then(|| Arc::new(source)),
+                extraction,
+            };
+        }
         return FileOutcome::skipped();
     };
     // PEM files are text: keep it so findings render over the block.

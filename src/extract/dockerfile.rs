@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::extract::anaplan_connect;
+use crate::extract::{anaplan_connect, salesforce};
 use crate::extract::{fact_from_clue, java, secrets, version_files};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
@@ -947,7 +947,8 @@ impl<'a> Build<'a> {
     /// Anaplan Connect in an image: its jar (`COPY anaplan-connect-1.4.4.jar`)
     /// gives the client's version.
     fn anaplan_connect(&mut self, text: &Mapped) {
-        for clue in anaplan_connect::jar_versions(&text.text) {
+        let clues = anaplan_connect::jar_versions(&text.text);
+        for clue in clues.into_iter().chain(salesforce::word_clues(&text.text)) {
             if let Some(fact) = fact_at(clue, text, &self.source.path) {
                 self.push(fact);
             }

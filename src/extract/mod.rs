@@ -14,14 +14,16 @@ pub mod ci;
 pub mod compose;
 pub mod der;
 pub mod dockerfile;
+pub mod dotnet;
 pub mod java;
 pub mod jks;
-pub mod pem;
-pub mod pkcs12;
 pub mod maven;
 pub mod mule;
 pub mod mule_descriptors;
+pub mod pem;
+pub mod pkcs12;
 pub mod properties;
+pub mod salesforce;
 pub mod script;
 pub mod secrets;
 pub mod shell;
@@ -29,8 +31,9 @@ pub mod spring;
 pub mod tls;
 pub mod tomcat;
 pub mod version_files;
-pub mod yaml;
 pub mod xml;
+pub mod xml_value;
+pub mod yaml;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -61,7 +64,11 @@ impl Includes for NoIncludes {
 pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> Extraction {
     let mut extraction = match kind {
         FileKind::Shell => shell::extract(source, includes),
-        FileKind::Batch => batch::extract(source, includes),
+        FileKind::Batch => {
+            let mut extraction = batch::extract(source, includes);
+            dotnet::batch_registry_commands(source, &mut extraction);
+            extraction
+        }
         FileKind::Properties => properties::extract(source),
         FileKind::Dockerfile => dockerfile::extract(source),
         FileKind::JavaVersion | FileKind::ToolVersions | FileKind::Sdkmanrc => {
@@ -79,6 +86,13 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
         FileKind::MuleArtifact => mule_descriptors::extract_artifact(source),
         FileKind::MuleDeploy => mule_descriptors::extract_deploy(source),
         FileKind::MuleTlsConf => mule_descriptors::extract_tls_conf(source),
+        // Interim: a shared XML front end will parse once and dispatch.
+        FileKind::SalesforceXml | FileKind::DotnetXml => xml_value::extract_interim(source),
+        FileKind::SfdxProject => salesforce::extract_sfdx_project(source),
+        FileKind::DataLoaderKey => salesforce::extract_key_file(source),
+        FileKind::CSharp => dotnet::extract_csharp(source),
+        FileKind::PowerShell => dotnet::extract_powershell(source),
+        FileKind::Registry => dotnet::extract_registry_file(source),
     };
     finish(&mut extraction, source);
     extraction

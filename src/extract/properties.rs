@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::extract::{fact_from_clue, java, secrets, tls};
+use crate::extract::{fact_from_clue, java, salesforce, secrets, tls};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -197,7 +197,14 @@ fn facts_of_entry(entry: &Entry, effective: bool, source: &SourceFile, out: &mut
                 .push(with_default_source(fact_at(clue, value, path), origin));
         }
     }
-    if secrets::is_secret_name(key) && !secrets::is_placeholder(&value.text) {
+    if effective {
+        // Data Loader `config.properties`, Ant `build.properties`.
+        for clue in salesforce::property_clues(key, value.trimmed()) {
+            out.facts.push(fact_at(clue, value, path));
+        }
+    }
+    let ciphertext = key.starts_with("sfdc.") && salesforce::is_dataloader_ciphertext(&value.text);
+    if secrets::is_secret_name(key) && !secrets::is_placeholder(&value.text) && !ciphertext {
         out.facts.push(Fact::secret(path, value.value_span(), key));
     }
 }

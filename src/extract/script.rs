@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::extract::java::{self, Clue};
-use crate::extract::{Includes, anaplan_connect, secrets};
+use crate::extract::{Includes, anaplan_connect, salesforce, secrets};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -441,6 +441,9 @@ impl Interpreter<'_> {
             self.emit(word, clue);
         }
         for clue in anaplan_connect::jar_versions(&word.text) {
+            self.emit(word, clue);
+        }
+        for clue in salesforce::script_clues(word) {
             self.emit(word, clue);
         }
     }

@@ -26,7 +26,6 @@ pub fn extract(kind: FileKind, source: &SourceFile) -> Extraction {
         FileKind::JavaVersion => java_version_file(source, &mut out),
         FileKind::ToolVersions => tool_versions(source, &mut out),
         FileKind::Sdkmanrc => sdkmanrc(source, &mut out),
-        // Other kinds are not version pins.
         _ => {}
     }
     out

@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use roxmltree::{Document, Node, ParsingOptions, TextPos};
 
-use crate::extract::{java, maven, mule, secrets, tomcat};
+use crate::extract::{dotnet, java, maven, mule, salesforce, secrets, tomcat};
 use crate::facts::{Extraction, Fact, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -55,7 +55,14 @@ pub fn extract(source: &SourceFile) -> Extraction {
         Dialect::Maven => {
             if maven::is_pom(root, source.file_name()) {
                 maven::extract(root, source, &mut out);
+            } else {
+                // An Ant build.xml (Salesforce Migration Tool) has a `project` root too.
+                salesforce::extract_xml(&document, source, &mut out);
             }
+        }
+        Dialect::SalesforceOrDotnet => {
+            let _recognised = salesforce::extract_xml(&document, source, &mut out)
+                || dotnet::extract_xml(&document, source, &mut out);
         }
         Dialect::Mule => mule::extract(root, source, &mut out),
         Dialect::MuleProject => mule::extract_project(root, source, &mut out),
@@ -71,6 +78,9 @@ enum Dialect {
     Mule,
     MuleProject,
     Tomcat,
+    /// A metadata `Package`, a .NET
+    /// `configuration`, a WSDL `definitions` under another file name.
+    SalesforceOrDotnet,
 }
 
 /// The dialect of a document from its root element's qualified name.
@@ -82,9 +92,10 @@ fn dialect(root: &str) -> Option<Dialect> {
         "mule" | "mule-domain" => Some(Dialect::Mule),
         "mule-project" => Some(Dialect::MuleProject),
         "Server" => Some(Dialect::Tomcat),
-        // Other dialects (Salesforce process-conf.xml, package.xml and
-        // *-meta.xml; .NET web.config, app.config and *.csproj) are added
-        // here, each with its own reader module.
+        // Well-known names (`process-conf.xml`, `package.xml`, `*-meta.xml`,
+        // `web.config`, `*.csproj`) are classified as Salesforce or .NET
+        // XML directly; these roots catch the same documents renamed.
+        "Package" | "configuration" | "definitions" => Some(Dialect::SalesforceOrDotnet),
         _ => None,
     }
 }
@@ -468,7 +479,9 @@ mod tests {
         assert_eq!(root_name("plain text"), None);
         assert_eq!(root_name("<!-- unterminated"), None);
         assert_eq!(root_name(""), None);
+        assert_eq!(dialect("Package"), Some(Dialect::SalesforceOrDotnet));
         assert_eq!(dialect("beans"), None);
+        assert_eq!(dialect("catalog"), None);
     }
 
     #[test]

@@ -30,4 +30,9 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/certificates.toml"),
     ),
     ("rules/mule.toml", include_str!("../../rules/mule.toml")),
+    (
+        "rules/salesforce.toml",
+        include_str!("../../rules/salesforce.toml"),
+    ),
+    ("rules/dotnet.toml", include_str!("../../rules/dotnet.toml")),
 ];
