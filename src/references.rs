@@ -136,7 +136,18 @@ pub fn resolve_in_memory(facts: &mut [Fact], files: &[&str]) {
 /// to the file it is written in, next to the job using it, at the root.
 fn candidates(written: &str, path: &str, origin: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for base in [directory(path), directory(origin), ""] {
+    // Maven and Mule projects load stores from the classpath:
+    // `src/main/resources/` of the project the config belongs to.
+    let resources = path
+        .find("src/main/")
+        .map(|at| format!("{}src/main/resources", &path[..at]));
+    let bases = [
+        Some(directory(path)),
+        Some(directory(origin)),
+        resources.as_deref(),
+        Some(""),
+    ];
+    for base in bases.into_iter().flatten() {
         if let Some(rel) = walk::join_relative(base, written)
             && !out.contains(&rel)
         {
@@ -247,12 +258,23 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("shared")).unwrap();
         std::fs::write(dir.path().join("jobs/certs/client.pem"), "x").unwrap();
         std::fs::write(dir.path().join("shared/ca.pem"), "x").unwrap();
+        std::fs::create_dir_all(dir.path().join("app/src/main/resources")).unwrap();
+        std::fs::write(
+            dir.path().join("app/src/main/resources/truststore.jks"),
+            "x",
+        )
+        .unwrap();
         let mut facts = vec![
             reference("./certs/client.pem", "jobs/config/env.sh", "jobs/run.sh"),
             reference("shared/ca.pem", "jobs/run.sh", "jobs/run.sh"),
             reference("certs/missing.pem", "jobs/run.sh", "jobs/run.sh"),
             reference("/etc/ssl/private/corp.pem", "jobs/run.sh", "jobs/run.sh"),
             reference("../../../etc/passwd", "run.sh", "run.sh"),
+            reference(
+                "truststore.jks",
+                "app/src/main/mule/sync.xml",
+                "app/src/main/mule/sync.xml",
+            ),
         ];
         let targets = resolve(&mut facts, dir.path(), false);
         let resolved: Vec<(Option<&str>, Option<&str>)> = facts
@@ -267,9 +289,17 @@ mod tests {
                 (Some("jobs/certs/missing.pem"), Some("false")),
                 (Some("outside"), None),
                 (Some("outside"), None),
+                (Some("app/src/main/resources/truststore.jks"), Some("true")),
             ]
         );
         let rels: Vec<&str> = targets.iter().map(|t| t.rel.as_str()).collect();
-        assert_eq!(rels, ["jobs/certs/client.pem", "shared/ca.pem"]);
+        assert_eq!(
+            rels,
+            [
+                "app/src/main/resources/truststore.jks",
+                "jobs/certs/client.pem",
+                "shared/ca.pem"
+            ]
+        );
     }
 }
