@@ -85,7 +85,13 @@ pub fn resolve(facts: &mut [Fact], root: &Path, allow_outside: bool) -> Vec<Targ
             None => {
                 if let Some(first) = candidates.first() {
                     fact.attributes.insert("resolved", first.clone());
-                    fact.attributes.insert("exists", "false");
+                    // A gitignored path is kept out on purpose, not missing.
+                    let exists = if is_gitignored(root, first) {
+                        "ignored"
+                    } else {
+                        "false"
+                    };
+                    fact.attributes.insert("exists", exists);
                 } else {
                     fact.attributes.insert("resolved", "outside");
                 }
@@ -93,6 +99,37 @@ pub fn resolve(facts: &mut [Fact], root: &Path, allow_outside: bool) -> Vec<Targ
         }
     }
     targets.into_iter().collect()
+}
+
+/// Whether `.gitignore` files at the root or in a directory above `rel`
+/// ignore it (the deepest file that decides wins, as in git).
+fn is_gitignored(root: &Path, rel: &str) -> bool {
+    let path = root.join(rel);
+    let mut ignored = false;
+    let mut dir = root.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in std::iter::once("").chain(parts.iter().take(parts.len().saturating_sub(1)).copied())
+    {
+        if !part.is_empty() {
+            dir.push(part);
+        }
+        let file = dir.join(".gitignore");
+        if !file.is_file() {
+            continue;
+        }
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(&dir);
+        if builder.add(&file).is_some() {
+            continue;
+        }
+        if let Ok(matcher) = builder.build() {
+            match matcher.matched_path_or_any_parents(&path, false) {
+                ignore::Match::Ignore(_) => ignored = true,
+                ignore::Match::Whitelist(_) => ignored = false,
+                ignore::Match::None => {}
+            }
+        }
+    }
+    ignored
 }
 
 /// Resolves the relative `cert.reference` facts against files held in
@@ -258,6 +295,7 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("shared")).unwrap();
         std::fs::write(dir.path().join("jobs/certs/client.pem"), "x").unwrap();
         std::fs::write(dir.path().join("shared/ca.pem"), "x").unwrap();
+        std::fs::write(dir.path().join(".gitignore"), "secrets/\n").unwrap();
         std::fs::create_dir_all(dir.path().join("app/src/main/resources")).unwrap();
         std::fs::write(
             dir.path().join("app/src/main/resources/truststore.jks"),
@@ -275,6 +313,7 @@ mod tests {
                 "app/src/main/mule/sync.xml",
                 "app/src/main/mule/sync.xml",
             ),
+            reference("secrets/ca.pem", "run.sh", "run.sh"),
         ];
         let targets = resolve(&mut facts, dir.path(), false);
         let resolved: Vec<(Option<&str>, Option<&str>)> = facts
@@ -290,6 +329,7 @@ mod tests {
                 (Some("outside"), None),
                 (Some("outside"), None),
                 (Some("app/src/main/resources/truststore.jks"), Some("true")),
+                (Some("secrets/ca.pem"), Some("ignored")),
             ]
         );
         let rels: Vec<&str> = targets.iter().map(|t| t.rel.as_str()).collect();
