@@ -171,20 +171,28 @@ fn masked_sources(scan: &Scan) -> BTreeMap<Arc<str>, String> {
     out
 }
 
-/// `source`'s text with the bytes of every secret fact in it replaced by
-/// `*`, keeping its length and line structure.
+/// `source`'s text with the bytes of every secret, and the body of every
+/// private key, replaced by `*`, keeping its length and line structure.
 pub fn mask(source: &SourceFile, scan: &Scan) -> String {
     let mut bytes = source.text.as_bytes().to_vec();
-    for fact in scan
-        .facts
-        .iter()
-        .filter(|f| f.kind == FactKind::Secret && f.path == source.path)
-    {
-        for byte in bytes
-            .iter_mut()
-            .take(fact.span.end as usize)
-            .skip(fact.span.start as usize)
-        {
+    for fact in scan.facts.iter().filter(|f| f.path == source.path) {
+        let range = match fact.kind {
+            FactKind::Secret => fact.span.range(),
+            // A private key's block keeps its BEGIN and END lines, so the
+            // reader sees what it is, but never its key material.
+            FactKind::PrivateKey => {
+                let block = source.text.get(fact.span.range()).unwrap_or_default();
+                let first = block.find('\n').map_or(block.len(), |i| i + 1);
+                let last = block
+                    .trim_end()
+                    .rfind('\n')
+                    .map_or(first, |i| i + 1)
+                    .max(first);
+                fact.span.start as usize + first..fact.span.start as usize + last
+            }
+            _ => continue,
+        };
+        for byte in bytes.iter_mut().take(range.end).skip(range.start) {
             if *byte != b'\n' && *byte != b'\r' {
                 *byte = b'*';
             }
