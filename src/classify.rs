@@ -21,6 +21,52 @@ pub enum FileKind {
     ToolVersions,
     /// SDKMAN! `.sdkmanrc`.
     Sdkmanrc,
+    /// GitHub Actions workflows (`.github/workflows/*.yml`) and composite
+    /// actions (`action.yml`).
+    GithubActions,
+    /// GitLab CI (`.gitlab-ci.yml`, included `*.gitlab-ci.yml`).
+    GitlabCi,
+    /// Travis CI (`.travis.yml`).
+    Travis,
+    /// Azure Pipelines (`azure-pipelines*.yml`).
+    AzurePipelines,
+    /// Docker Compose (`docker-compose*.yml`, `compose*.yml`).
+    Compose,
+    /// Kubernetes manifests. No name says so: a generic YAML file whose
+    /// content has `apiVersion` and `kind` is read as one.
+    Kubernetes,
+    /// Spring Boot `application*.yml` and `bootstrap*.yml`.
+    Spring,
+    /// Any other `.yml`/`.yaml`: read only as far as its content shows a
+    /// dialect connlint knows.
+    Yaml,
+    /// XML (`.xml`, `.pom`): dispatched by root element to the Maven POM,
+    /// Mule configuration, `mule-project.xml` and Tomcat `server.xml` readers.
+    Xml,
+    /// Mule 4 `mule-artifact.json`.
+    MuleArtifact,
+    /// Mule 3 `mule-deploy.properties` (properties syntax).
+    MuleDeploy,
+    /// Mule `tls-default.conf` and `tls-fips140-2.conf` (properties syntax).
+    MuleTlsConf,
+    /// Interim, until a shared XML front end dispatches by root element:
+    /// Salesforce XML (`process-conf.xml`, `database-conf.xml`,
+    /// `package.xml`, `*-meta.xml`, `build.xml`, `*.wsdl`).
+    SalesforceXml,
+    /// Interim, as above: .NET XML (`web.config`, `app.config`,
+    /// `*.exe.config`, `*.dll.config`, `*.csproj`, `*.vbproj`,
+    /// `Settings.settings`).
+    DotnetXml,
+    /// Salesforce DX `sfdx-project.json`.
+    SfdxProject,
+    /// A Data Loader encryption key file (`dataLoader.key`, `*.key`).
+    DataLoaderKey,
+    /// C# source (`.cs`).
+    CSharp,
+    /// PowerShell (`.ps1`, `.psm1`).
+    PowerShell,
+    /// Windows registry files (`.reg`).
+    Registry,
     /// Gradle build scripts (`build.gradle`, `*.gradle`, `*.gradle.kts`).
     Gradle,
     /// JVM source code (`.java`, `.kt`, `.kts`, `.groovy`, `.scala`).
@@ -49,6 +95,25 @@ impl FileKind {
             FileKind::JavaVersion => "java-version",
             FileKind::ToolVersions => "tool-versions",
             FileKind::Sdkmanrc => "sdkmanrc",
+            FileKind::GithubActions => "github-actions",
+            FileKind::GitlabCi => "gitlab-ci",
+            FileKind::Travis => "travis",
+            FileKind::AzurePipelines => "azure-pipelines",
+            FileKind::Compose => "compose",
+            FileKind::Kubernetes => "kubernetes",
+            FileKind::Spring => "spring",
+            FileKind::Yaml => "yaml",
+            FileKind::Xml => "xml",
+            FileKind::MuleArtifact => "mule-artifact",
+            FileKind::MuleDeploy => "mule-deploy",
+            FileKind::MuleTlsConf => "mule-tls-conf",
+            FileKind::SalesforceXml => "salesforce-xml",
+            FileKind::DotnetXml => "dotnet-xml",
+            FileKind::SfdxProject => "sfdx-project",
+            FileKind::DataLoaderKey => "dataloader-key",
+            FileKind::CSharp => "csharp",
+            FileKind::PowerShell => "powershell",
+            FileKind::Registry => "registry",
             FileKind::Gradle => "gradle",
             FileKind::JavaSource => "java-source",
             FileKind::Python => "python",
@@ -60,7 +125,7 @@ impl FileKind {
     }
 
     /// Every kind.
-    pub const ALL: [FileKind; 14] = [
+    pub const ALL: [FileKind; 33] = [
         FileKind::Shell,
         FileKind::Batch,
         FileKind::Properties,
@@ -68,6 +133,25 @@ impl FileKind {
         FileKind::JavaVersion,
         FileKind::ToolVersions,
         FileKind::Sdkmanrc,
+        FileKind::GithubActions,
+        FileKind::GitlabCi,
+        FileKind::Travis,
+        FileKind::AzurePipelines,
+        FileKind::Compose,
+        FileKind::Kubernetes,
+        FileKind::Spring,
+        FileKind::Yaml,
+        FileKind::Xml,
+        FileKind::MuleArtifact,
+        FileKind::MuleDeploy,
+        FileKind::MuleTlsConf,
+        FileKind::SalesforceXml,
+        FileKind::DotnetXml,
+        FileKind::SfdxProject,
+        FileKind::DataLoaderKey,
+        FileKind::CSharp,
+        FileKind::PowerShell,
+        FileKind::Registry,
         FileKind::Gradle,
         FileKind::JavaSource,
         FileKind::Python,
@@ -100,27 +184,78 @@ pub fn by_name(path: &Path) -> Option<FileKind> {
         ".sdkmanrc" => FileKind::Sdkmanrc,
         "java.security" | "system.properties" => FileKind::Properties,
         "dockerfile" | "containerfile" => FileKind::Dockerfile,
+        "mule-artifact.json" => FileKind::MuleArtifact,
+        "mule-deploy.properties" => FileKind::MuleDeploy,
+        "tls-default.conf" | "tls-fips140-2.conf" => FileKind::MuleTlsConf,
         _ if lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") => {
             FileKind::Dockerfile
         }
+        "process-conf.xml" | "database-conf.xml" | "package.xml" | "build.xml" => {
+            FileKind::SalesforceXml
+        }
+        _ if lower.ends_with("-meta.xml") => FileKind::SalesforceXml,
+        "web.config" | "app.config" | "settings.settings" => FileKind::DotnetXml,
+        _ if lower.ends_with(".exe.config") || lower.ends_with(".dll.config") => {
+            FileKind::DotnetXml
+        }
+        "sfdx-project.json" => FileKind::SfdxProject,
         _ if lower.ends_with(".gradle") || lower.ends_with(".gradle.kts") => FileKind::Gradle,
         _ => match lower.rsplit_once('.').map(|(_, ext)| ext) {
             Some("sh" | "bash" | "ksh") => FileKind::Shell,
             Some("bat" | "cmd") => FileKind::Batch,
             Some("properties" | "security") => FileKind::Properties,
+            Some("wsdl") => FileKind::SalesforceXml,
+            Some("csproj" | "vbproj") => FileKind::DotnetXml,
+            Some("cs") => FileKind::CSharp,
+            Some("ps1" | "psm1") => FileKind::PowerShell,
+            Some("reg") => FileKind::Registry,
+            Some("xml" | "pom") => FileKind::Xml,
+            Some("yml" | "yaml") => yaml_kind(path, &lower),
             Some("java" | "kt" | "kts" | "groovy" | "scala") => FileKind::JavaSource,
             Some("py") => FileKind::Python,
             Some("cnf") => FileKind::OpensslConf,
             Some("conf") => FileKind::WebServer,
             Some("vmoptions") => FileKind::VmOptions,
-            _ if is_site_file(path) => FileKind::WebServer,
             Some("js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx") => {
                 FileKind::JavaScript
             }
+            _ if is_site_file(path) => FileKind::WebServer,
             _ => return None,
         },
     };
     Some(kind)
+}
+
+/// The dialect of a `.yml`/`.yaml` file from its path (`lower` is its
+/// lower-cased name).
+fn yaml_kind(path: &Path, lower: &str) -> FileKind {
+    let stem = lower.rsplit_once('.').map_or(lower, |(stem, _)| stem);
+    let mut parents = path
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .rev()
+        .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase());
+    let in_workflows = parents.next().as_deref() == Some("workflows")
+        && parents.next().as_deref() == Some(".github");
+    if in_workflows || stem == "action" {
+        FileKind::GithubActions
+    } else if stem == ".gitlab-ci" || stem.ends_with(".gitlab-ci") {
+        FileKind::GitlabCi
+    } else if stem == ".travis" {
+        FileKind::Travis
+    } else if stem.starts_with("azure-pipelines") {
+        FileKind::AzurePipelines
+    } else if stem.starts_with("docker-compose")
+        || stem == "compose"
+        || stem.starts_with("compose.")
+    {
+        FileKind::Compose
+    } else if stem.starts_with("application") || stem.starts_with("bootstrap") {
+        FileKind::Spring
+    } else {
+        FileKind::Yaml
+    }
 }
 
 /// Files under `sites-available/` or `sites-enabled/` (Debian's layout
@@ -168,6 +303,31 @@ mod tests {
         assert_eq!(kind("Dockerfile.prod"), Some(FileKind::Dockerfile));
         assert_eq!(kind("build.dockerfile"), Some(FileKind::Dockerfile));
         assert_eq!(kind(".tool-versions"), Some(FileKind::ToolVersions));
+        assert_eq!(kind("app/pom.xml"), Some(FileKind::Xml));
+        assert_eq!(kind("anaplan-connector-1.1.4.pom"), Some(FileKind::Xml));
+        assert_eq!(kind("src/main/mule/sync.xml"), Some(FileKind::Xml));
+        assert_eq!(kind("mule-artifact.json"), Some(FileKind::MuleArtifact));
+        assert_eq!(
+            kind("src/main/app/mule-deploy.properties"),
+            Some(FileKind::MuleDeploy)
+        );
+        assert_eq!(kind("conf/tls-default.conf"), Some(FileKind::MuleTlsConf));
+        assert_eq!(kind("conf/process-conf.xml"), Some(FileKind::SalesforceXml));
+        assert_eq!(
+            kind("classes/Sync.cls-meta.xml"),
+            Some(FileKind::SalesforceXml)
+        );
+        assert_eq!(kind("Web.config"), Some(FileKind::DotnetXml));
+        assert_eq!(kind("bin/Export.exe.config"), Some(FileKind::DotnetXml));
+        assert_eq!(kind("Export/Export.csproj"), Some(FileKind::DotnetXml));
+        assert_eq!(
+            kind("Properties/Settings.settings"),
+            Some(FileKind::DotnetXml)
+        );
+        assert_eq!(kind("sfdx-project.json"), Some(FileKind::SfdxProject));
+        assert_eq!(kind("Program.cs"), Some(FileKind::CSharp));
+        assert_eq!(kind("tls.ps1"), Some(FileKind::PowerShell));
+        assert_eq!(kind("strong-crypto.reg"), Some(FileKind::Registry));
         assert_eq!(kind("build.gradle"), Some(FileKind::Gradle));
         assert_eq!(kind("app/build.gradle.kts"), Some(FileKind::Gradle));
         assert_eq!(kind("gradle/libs.gradle"), Some(FileKind::Gradle));
@@ -191,6 +351,42 @@ mod tests {
         );
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("run"), None);
+    }
+
+    #[test]
+    fn yaml_dialects_by_path() {
+        let kind = |name: &str| by_name(Path::new(name));
+        assert_eq!(
+            kind(".github/workflows/build.yml"),
+            Some(FileKind::GithubActions)
+        );
+        assert_eq!(
+            kind("a/.github/workflows/nightly.yaml"),
+            Some(FileKind::GithubActions)
+        );
+        assert_eq!(
+            kind("actions/setup/action.yml"),
+            Some(FileKind::GithubActions)
+        );
+        assert_eq!(kind("workflows/build.yml"), Some(FileKind::Yaml));
+        assert_eq!(kind(".gitlab-ci.yml"), Some(FileKind::GitlabCi));
+        assert_eq!(kind("ci/java.gitlab-ci.yml"), Some(FileKind::GitlabCi));
+        assert_eq!(kind(".travis.yml"), Some(FileKind::Travis));
+        assert_eq!(kind("azure-pipelines.yml"), Some(FileKind::AzurePipelines));
+        assert_eq!(kind("docker-compose.prod.yaml"), Some(FileKind::Compose));
+        assert_eq!(kind("compose.yml"), Some(FileKind::Compose));
+        assert_eq!(kind("compose.override.yaml"), Some(FileKind::Compose));
+        assert_eq!(
+            kind("src/main/resources/application-prod.yml"),
+            Some(FileKind::Spring)
+        );
+        assert_eq!(kind("bootstrap.yml"), Some(FileKind::Spring));
+        assert_eq!(kind("k8s/deployment.yaml"), Some(FileKind::Yaml));
+        assert_eq!(kind("mkdocs.yml"), Some(FileKind::Yaml));
+        assert_eq!(
+            FileKind::from_name("kubernetes"),
+            Some(FileKind::Kubernetes)
+        );
     }
 
     #[test]

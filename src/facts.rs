@@ -60,6 +60,10 @@ pub enum FactKind {
     /// A .NET Framework target version.
     #[serde(rename = "dotnet.target_framework")]
     DotnetTargetFramework,
+    /// A .NET TLS switch: an `AppContextSwitchOverrides` entry or a
+    /// `.NETFramework` registry value (`SchUseStrongCrypto=1`).
+    #[serde(rename = "dotnet.switch")]
+    DotnetSwitch,
     /// Text matched by a raw `regex` rule (no extractor models it).
     #[serde(rename = "text.match")]
     TextMatch,
@@ -67,7 +71,7 @@ pub enum FactKind {
 
 impl FactKind {
     /// Every kind, in documentation order.
-    pub const ALL: [FactKind; 15] = [
+    pub const ALL: [FactKind; 16] = [
         FactKind::JavaVersion,
         FactKind::TlsProtocol,
         FactKind::TlsVerification,
@@ -82,6 +86,7 @@ impl FactKind {
         FactKind::EndpointUrl,
         FactKind::SalesforceApiVersion,
         FactKind::DotnetTargetFramework,
+        FactKind::DotnetSwitch,
         FactKind::TextMatch,
     ];
 
@@ -102,6 +107,7 @@ impl FactKind {
             FactKind::EndpointUrl => "endpoint.url",
             FactKind::SalesforceApiVersion => "salesforce.api_version",
             FactKind::DotnetTargetFramework => "dotnet.target_framework",
+            FactKind::DotnetSwitch => "dotnet.switch",
             FactKind::TextMatch => "text.match",
         }
     }

@@ -12,6 +12,7 @@ use crate::classify::{self, FileKind};
 use crate::extract::{self, Includes};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::finding::Finding;
+use crate::references;
 use crate::rules::compile::{CompiledPack, RegexExtractor, Rule, Target};
 use crate::rules::eval::{self, Active, EvalOptions};
 use crate::settings::Config;
@@ -35,6 +36,8 @@ pub struct ScanOptions<'a> {
     pub jobs: usize,
     /// Files above this size are skipped.
     pub max_file_size: u64,
+    /// Read certificate files that references point at outside the roots.
+    pub allow_outside: bool,
 }
 
 /// The outcome of a scan.
@@ -62,7 +65,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
     let text_rules = TextRules::new(&options.rules, options.packs);
     let mut result = Scan::default();
     for path in &options.paths {
-        let (includes, outcomes, skipped) = if path.is_dir() {
+        let (includes, outcomes, skipped, root) = if path.is_dir() {
             let includes = DiskIncludes::new(path, options.max_file_size);
             let outcomes = Mutex::new(Vec::new());
             // Read and extract on the walker's threads, as files are found.
@@ -80,7 +83,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
             let outcomes = outcomes
                 .into_inner()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            (includes, outcomes, skipped)
+            (includes, outcomes, skipped, path.clone())
         } else {
             let (root, candidates, skipped) = candidates_for(path, options);
             let includes = DiskIncludes::new(&root, options.max_file_size);
@@ -88,24 +91,48 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
                 .iter()
                 .map(|candidate| read_and_extract(candidate, options, &text_rules, &includes))
                 .collect();
-            (includes, outcomes, skipped)
+            (includes, outcomes, skipped, root)
         };
         for (rel, message) in skipped {
             result
                 .problems
                 .push(Problem::file(&Arc::from(rel.as_str()), message));
         }
+        let mut facts = Vec::new();
+        let mut certificate_files = BTreeMap::new();
         for outcome in outcomes {
             result.files_scanned += usize::from(outcome.scanned);
             result.problems.extend(outcome.extraction.problems);
             if let Some(source) = outcome.source {
                 result.sources.insert(Arc::clone(&source.path), source);
             }
-            result.facts.extend(outcome.extraction.facts);
+            if let Some(candidate) = outcome.certificate {
+                certificate_files.insert(candidate.rel, candidate.path);
+            }
+            facts.extend(outcome.extraction.facts);
         }
         for (path, source) in includes.loaded() {
             result.sources.entry(path).or_insert(source);
         }
+        for target in references::resolve(&mut facts, &root, options.allow_outside) {
+            certificate_files.entry(target.rel).or_insert(target.path);
+        }
+        for (rel, path) in certificate_files {
+            let passwords = references::passwords_for(&rel, &facts, &result.sources);
+            let outcome = read_certificate(&rel, &path, &passwords, options.max_file_size);
+            result.files_scanned += usize::from(outcome.scanned);
+            result.problems.extend(outcome.extraction.problems);
+            if let Some(source) = outcome.source {
+                result.sources.insert(Arc::clone(&source.path), source);
+            }
+            let mut extracted = outcome.extraction.facts;
+            if !passwords.is_empty() {
+                references::mark_password_found(&mut extracted);
+            }
+            facts.extend(extracted);
+        }
+        references::link_certificates(&mut facts);
+        result.facts.extend(facts);
     }
     result.facts.sort();
     result.problems.sort();
@@ -114,7 +141,8 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
         as_of: options.as_of,
         expiry_days: options.config.expiry_warning_days,
     };
-    let findings = eval::evaluate(&options.rules, &result.facts, &eval_options);
+    let mut findings = eval::evaluate(&options.rules, &result.facts, &eval_options);
+    link_to_references(&mut findings, &result.facts);
     let before = findings.len();
     result.findings = findings
         .into_iter()
@@ -179,6 +207,9 @@ fn candidates_for(
 }
 
 struct FileOutcome {
+    /// A certificate or key file, read after the walk (it needs the
+    /// passwords the rest of the repository gives for it).
+    certificate: Option<walk::Candidate>,
     scanned: bool,
     source: Option<Arc<SourceFile>>,
     extraction: Extraction,
@@ -187,6 +218,7 @@ struct FileOutcome {
 impl FileOutcome {
     fn skipped() -> Self {
         Self {
+            certificate: None,
             scanned: false,
             source: None,
             extraction: Extraction::default(),
@@ -214,6 +246,11 @@ fn read_and_extract(
         .config
         .extractor_for(rel)
         .or_else(|| classify::by_name(Path::new(rel)));
+    if by_name.is_none() && extract::certificate::is_certificate_name(rel) {
+        let mut outcome = FileOutcome::skipped();
+        outcome.certificate = Some(candidate.clone());
+        return outcome;
+    }
     let wanted_by_text = text_rules.wants(rel);
     let extensionless = Path::new(rel)
         .file_name()
@@ -260,10 +297,109 @@ fn read_and_extract(
     // by what was found, not by what was read.
     let keep = !extraction.facts.is_empty() || extraction.problems.iter().any(|p| p.span.is_some());
     FileOutcome {
+        certificate: None,
         scanned: true,
         source: keep.then_some(source),
         extraction,
     }
+}
+
+/// Reads a certificate, key or keystore file with the passwords the
+/// repository gives for it.
+fn read_certificate(
+    rel: &str,
+    path: &Path,
+    passwords: &[String],
+    max_file_size: u64,
+) -> FileOutcome {
+    let size = match std::fs::metadata(path) {
+        Ok(meta) => meta.len(),
+        Err(error) => return FileOutcome::problem(rel, format!("cannot read: {error}")),
+    };
+    if size > max_file_size {
+        return FileOutcome::problem(
+            rel,
+            format!("skipped: {size} bytes is over the size limit of {max_file_size} bytes"),
+        );
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return FileOutcome::problem(rel, format!("cannot read: {error}")),
+    };
+    let path: Arc<str> = Arc::from(rel);
+    let passwords: Vec<&str> = passwords.iter().map(String::as_str).collect();
+    let Some(extraction) =
+        extract::certificate::extract_certificate_file(&path, &bytes, &passwords)
+    else {
+        // Not a certificate: a `.key` may be Data Loader's encryption key.
+        if rel.to_ascii_lowercase().ends_with(".key") {
+            let source = SourceFile::new(Arc::clone(&path), source::decode(&bytes).text);
+            let extraction = extract::salesforce::extract_key_file(&source);
+            let keep = !extraction.facts.is_empty();
+            return FileOutcome {
+                certificate: None,
+                scanned: true,
+                source: keep.then(|| Arc::new(source)),
+                extraction,
+            };
+        }
+        return FileOutcome::skipped();
+    };
+    // PEM files are text: keep it so findings render over the block.
+    let is_pem = extract::certificate::detect(&bytes) == Some(extract::certificate::Container::Pem);
+    let source = is_pem.then(|| {
+        Arc::new(SourceFile::new(
+            Arc::clone(&path),
+            source::decode(&bytes).text,
+        ))
+    });
+    FileOutcome {
+        certificate: None,
+        scanned: true,
+        source,
+        extraction,
+    }
+}
+
+/// A finding on a certificate or key file is repeated on every config
+/// line that points at the file, naming it, so the user sees which job
+/// breaks.
+pub fn link_to_references(findings: &mut Vec<Finding>, facts: &[Fact]) {
+    let mut linked = Vec::new();
+    for finding in findings.iter() {
+        if !matches!(
+            finding.fact.kind,
+            FactKind::Certificate | FactKind::PrivateKey
+        ) {
+            continue;
+        }
+        for reference in facts.iter().filter(|f| {
+            f.kind == FactKind::CertReference && f.attr("resolved") == Some(&*finding.path)
+        }) {
+            let mut derived = finding.clone();
+            derived.message = format!(
+                "`{}` points at {}: {}",
+                reference.value, finding.path, finding.message
+            );
+            derived.path = Arc::clone(&reference.path);
+            derived.span = reference.span;
+            derived.notes = vec![format!(
+                "the certificate file: {} ({})",
+                finding.path, finding.fact.value
+            )];
+            derived.fact = reference.clone();
+            if !linked.iter().chain(findings.iter()).any(|f: &Finding| {
+                f.rule == derived.rule
+                    && f.path == derived.path
+                    && f.span == derived.span
+                    && f.message == derived.message
+            }) {
+                linked.push(derived);
+            }
+        }
+    }
+    findings.extend(linked);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
 /// Reads a file; when `sniff_only` (an extension-less file that only a
@@ -407,27 +543,13 @@ pub fn resolve_relative(from: &str, target: &str) -> Vec<String> {
     let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
     let mut out = Vec::new();
     for base in [dir, ""] {
-        if let Some(path) = normalize(base, target)
+        if let Some(path) = walk::join_relative(base, target)
             && !out.contains(&path)
         {
             out.push(path);
         }
     }
     out
-}
-
-fn normalize(base: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
-    for part in target.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            _ => parts.push(part),
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 /// Reads sourced files from disk, inside one root only.

@@ -156,3 +156,19 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
     }
     Some(parts.join("/"))
 }
+
+/// `base/target` (both relative to a root, `/`-separated) with `.` and `..`
+/// applied; `None` when the result would leave the root or is empty.
+pub fn join_relative(base: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            _ => parts.push(part),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}

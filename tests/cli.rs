@@ -443,7 +443,15 @@ fn facts_inventory_formats() {
 fn rules_explain_schema_and_test() {
     let rules = run(connlint().arg("rules"));
     assert_eq!(rules.code, 0);
-    assert!(rules.stdout.contains("anaplan  anaplan.java-below-8u161"));
+    let row = rules
+        .stdout
+        .lines()
+        .find(|l| l.contains("anaplan.java-below-8u161"))
+        .unwrap();
+    assert_eq!(
+        row.split_whitespace().take(4).collect::<Vec<_>>(),
+        ["anaplan", "anaplan.java-below-8u161", "error", "2020-10-01"]
+    );
     assert!(rules.stdout.contains("2020-10-01"));
     let explain = run(connlint().args(["explain", "anaplan.java-below-8u161"]));
     assert_eq!(explain.code, 0);
@@ -512,4 +520,95 @@ fn a_broken_pipe_exits_quietly() {
         .unwrap();
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/certs")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn certificates_are_read_linked_and_judged_without_leaking_key_material() {
+    let dir = repo(&[(
+        "jobs/run.sh",
+        "./AnaplanClient.sh -certificate ./certs/client.pem -privatekey ./certs/client.key -service https://api.anaplan.com -auth https://auth.anaplan.com -W\n\
+         ./AnaplanClient.sh -keystore ./certs/integration.p12 -keystorealias integration -keystorepass fixture-p12-pass -W\n",
+    )]);
+    let certs = dir.path().join("jobs/certs");
+    std::fs::create_dir_all(&certs).unwrap();
+    std::fs::write(certs.join("client.pem"), fixture("expired.pem")).unwrap();
+    let key = fixture("key-pkcs8.pem");
+    std::fs::write(certs.join("client.key"), &key).unwrap();
+    std::fs::write(certs.join("integration.p12"), fixture("client-pass.p12")).unwrap();
+    let json = run(connlint()
+        .args(["check", "--format", "json", "--as-of", "2026-11-24"])
+        .arg(dir.path()));
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let got: Vec<(String, String, u64)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["path"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        (
+            "certificates.private-key-unencrypted",
+            "jobs/certs/client.key",
+            1,
+        ),
+        ("certificates.expired", "jobs/certs/client.pem", 1),
+        (
+            "certificates.private-key-password-committed",
+            "jobs/certs/integration.p12",
+            0,
+        ),
+        ("certificates.expired", "jobs/run.sh", 1),
+        ("certificates.private-key-unencrypted", "jobs/run.sh", 1),
+        (
+            "certificates.private-key-password-committed",
+            "jobs/run.sh",
+            2,
+        ),
+        ("secrets.plaintext-secret", "jobs/run.sh", 2),
+    ];
+    let expected: Vec<(String, String, u64)> = expected
+        .iter()
+        .map(|(r, p, l)| ((*r).to_owned(), (*p).to_owned(), *l))
+        .collect();
+    assert_eq!(got, expected, "{}", json.stdout);
+    let human = run(connlint()
+        .args(["check", "--as-of", "2026-11-24"])
+        .arg(dir.path()));
+    let facts = run(connlint()
+        .args(["facts", "--format", "json"])
+        .arg(dir.path()));
+    let key_body = String::from_utf8(key)
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    for output in [&json.stdout, &human.stdout, &human.stderr, &facts.stdout] {
+        assert!(
+            !output.contains("fixture-p12-pass"),
+            "the keystore password leaked"
+        );
+        assert!(!output.contains(&key_body), "private key material leaked");
+    }
+    assert!(
+        human.stdout.contains("-----BEGIN PRIVATE KEY-----"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("points at jobs/certs/client.pem"));
 }

@@ -74,3 +74,24 @@ fn every_builtin_rule_is_complete() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn every_pack_in_rules_is_built_in() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|x| x == "toml"))
+        .map(|path| format!("rules/{}", path.file_name().unwrap().to_string_lossy()))
+        .collect();
+    on_disk.sort();
+    let mut built_in: Vec<String> = BUILTIN_PACKS
+        .iter()
+        .map(|(name, _)| (*name).to_owned())
+        .collect();
+    built_in.sort();
+    assert_eq!(
+        on_disk, built_in,
+        "add new packs to BUILTIN_PACKS in src/rules/mod.rs"
+    );
+}

@@ -70,6 +70,9 @@ pub(crate) struct ScanArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub(crate) jobs: Option<usize>,
+    /// Read certificate and key files that configs reference outside the scanned directories.
+    #[arg(long)]
+    pub(crate) allow_outside: bool,
     /// Skip files larger than this many bytes (default: 8388608, 8 MiB).
     #[arg(long, value_name = "BYTES")]
     pub(crate) max_file_size: Option<u64>,

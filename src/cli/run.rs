@@ -316,6 +316,7 @@ fn run_scan(args: &ScanArgs) -> Result<(Scan, time::Date, Loaded), Outcome> {
             rules,
             as_of,
             jobs: args.jobs.unwrap_or(0),
+            allow_outside: args.allow_outside,
             max_file_size: args
                 .max_file_size
                 .or(loaded.config.max_file_size)

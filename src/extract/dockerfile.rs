@@ -18,10 +18,10 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::extract::anaplan_connect;
 use crate::extract::{
     activemq, boomi, curl, environment, fact_from_clue, java, secrets, version_files,
 };
+use crate::extract::{anaplan_connect, salesforce};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -965,7 +965,8 @@ impl<'a> Build<'a> {
     /// Anaplan Connect in an image: its jar (`COPY anaplan-connect-1.4.4.jar`)
     /// gives the client's version.
     fn anaplan_connect(&mut self, text: &Mapped) {
-        for clue in anaplan_connect::jar_versions(&text.text) {
+        let clues = anaplan_connect::jar_versions(&text.text);
+        for clue in clues.into_iter().chain(salesforce::word_clues(&text.text)) {
             if let Some(fact) = fact_at(clue, text, &self.source.path) {
                 self.push(fact);
             }
@@ -1092,7 +1093,35 @@ fn env_java_version(value: &Mapped, path: &Arc<str>) -> Option<Fact> {
 /// The Java version a base image reference names, as written in its tag or
 /// repository name.
 fn image_java_version(image: &Mapped, path: &Arc<str>) -> Option<Fact> {
-    let text = image.text.as_str();
+    let found = image_java(&image.text)?;
+    Some(
+        Fact::new(
+            FactKind::JavaVersion,
+            found.value,
+            path,
+            image.span_of(found.range)?,
+        )
+        .with("source", "dockerfile")
+        .with("image", found.repository),
+    )
+}
+
+/// The Java version an image reference names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ImageJava {
+    /// Where the version is written in the reference.
+    pub range: Range<usize>,
+    /// The version: as written, or converted from Corretto's numbering.
+    pub value: String,
+    /// The repository as written (`openjdk`, `docker.io/library/openjdk`).
+    pub repository: String,
+}
+
+/// The Java version an image reference (`openjdk:7u80-jre`,
+/// `maven:3-jdk-8`, `adoptopenjdk/openjdk8`) names in its tag or
+/// repository name, if it names one. Compose files, Kubernetes manifests and
+/// CI configs use it for their images too.
+pub(crate) fn image_java(text: &str) -> Option<ImageJava> {
     let reference = &text[..text.find('@').unwrap_or(text.len())];
     let name_start = reference.rfind('/').map_or(0, |slash| slash + 1);
     let (repository, tag) = match reference[name_start..].find(':') {
@@ -1123,11 +1152,11 @@ fn image_java_version(image: &Mapped, path: &Arc<str>) -> Option<Fact> {
         written.to_owned()
     };
     Version::parse_java(&value).ok()?;
-    Some(
-        Fact::new(FactKind::JavaVersion, value, path, image.span_of(range)?)
-            .with("source", "dockerfile")
-            .with("image", repository),
-    )
+    Some(ImageJava {
+        range,
+        value,
+        repository: repository.to_owned(),
+    })
 }
 
 /// The repository without registry host and `library/`, lower-cased:

@@ -12,25 +12,42 @@ pub mod anaplan_connect;
 pub mod apache;
 pub mod batch;
 pub mod boomi;
+pub mod certificate;
+pub mod ci;
 pub mod ciphers;
 pub mod comments;
+pub mod compose;
 pub mod curl;
+pub mod der;
 pub mod dockerfile;
+pub mod dotnet;
 pub mod environment;
 pub mod gradle;
 pub mod java;
 pub mod java_source;
+pub mod jks;
+pub mod maven;
+pub mod mule;
+pub mod mule_descriptors;
 pub mod nginx;
 pub mod node;
 pub mod openssl;
+pub mod pem;
+pub mod pkcs12;
 pub mod properties;
 pub mod python;
+pub mod salesforce;
 pub mod script;
 pub mod secrets;
 pub mod shell;
+pub mod spring;
 pub mod spring_ssl;
 pub mod tls;
+pub mod tomcat;
 pub mod version_files;
+pub mod xml;
+pub mod xml_value;
+pub mod yaml;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -61,7 +78,11 @@ impl Includes for NoIncludes {
 pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> Extraction {
     let mut extraction = match kind {
         FileKind::Shell => shell::extract(source, includes),
-        FileKind::Batch => batch::extract(source, includes),
+        FileKind::Batch => {
+            let mut extraction = batch::extract(source, includes);
+            dotnet::batch_registry_commands(source, &mut extraction);
+            extraction
+        }
         FileKind::Properties => properties::extract(source),
         FileKind::Dockerfile => dockerfile::extract(source),
         FileKind::Gradle => gradle::extract(source),
@@ -75,6 +96,25 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
         FileKind::JavaVersion | FileKind::ToolVersions | FileKind::Sdkmanrc => {
             version_files::extract(kind, source)
         }
+        FileKind::GithubActions
+        | FileKind::GitlabCi
+        | FileKind::Travis
+        | FileKind::AzurePipelines
+        | FileKind::Compose
+        | FileKind::Kubernetes
+        | FileKind::Spring
+        | FileKind::Yaml => yaml::extract(kind, source),
+        FileKind::Xml => xml::extract(source),
+        FileKind::MuleArtifact => mule_descriptors::extract_artifact(source),
+        FileKind::MuleDeploy => mule_descriptors::extract_deploy(source),
+        FileKind::MuleTlsConf => mule_descriptors::extract_tls_conf(source),
+        // Interim: a shared XML front end will parse once and dispatch.
+        FileKind::SalesforceXml | FileKind::DotnetXml => xml_value::extract_interim(source),
+        FileKind::SfdxProject => salesforce::extract_sfdx_project(source),
+        FileKind::DataLoaderKey => salesforce::extract_key_file(source),
+        FileKind::CSharp => dotnet::extract_csharp(source),
+        FileKind::PowerShell => dotnet::extract_powershell(source),
+        FileKind::Registry => dotnet::extract_registry_file(source),
     };
     finish(&mut extraction, source);
     extraction

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::extract::{activemq, boomi, fact_from_clue, java, secrets, spring_ssl, tls};
+use crate::extract::{activemq, boomi, fact_from_clue, java, salesforce, secrets, spring_ssl, tls};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -61,6 +61,44 @@ pub fn extract(source: &SourceFile) -> Extraction {
         }
     }
     extraction
+}
+
+/// One `key=value` setting of a file in properties syntax, for extractors
+/// of formats that borrow the syntax (Mule's `tls-default.conf` and
+/// `mule-deploy.properties`). Key and value are decoded; spans are raw.
+#[derive(Debug)]
+pub struct Setting(Entry);
+
+impl Setting {
+    /// The decoded key.
+    pub fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    /// The raw key, escapes included.
+    pub fn key_span(&self) -> Span {
+        self.0.key_span
+    }
+
+    /// The decoded value, trailing whitespace dropped.
+    pub fn value(&self) -> &str {
+        self.0.value.trimmed()
+    }
+
+    /// The raw span of the decoded bytes `range` of [`Setting::value`].
+    pub fn span_of(&self, range: Range<usize>) -> Span {
+        self.0.value.span_of(range)
+    }
+}
+
+/// Every setting of `source` in file order (a repeated key appears each
+/// time), read as `java.util.Properties::load` reads it. Malformed escapes
+/// become problems.
+pub fn settings(source: &SourceFile, problems: &mut Vec<Problem>) -> Vec<Setting> {
+    read_entries(&source.text, &source.path, problems)
+        .into_iter()
+        .map(Setting)
+        .collect()
 }
 
 /// One `key=value` pair, key decoded, value decoded with its raw bytes.
@@ -171,7 +209,14 @@ fn facts_of_entry(entry: &Entry, effective: bool, source: &SourceFile, out: &mut
                 .push(with_default_source(fact_at(clue, value, path), origin));
         }
     }
-    if secrets::is_secret_name(key) && !secrets::is_placeholder(&value.text) {
+    if effective {
+        // Data Loader `config.properties`, Ant `build.properties`.
+        for clue in salesforce::property_clues(key, value.trimmed()) {
+            out.facts.push(fact_at(clue, value, path));
+        }
+    }
+    let ciphertext = key.starts_with("sfdc.") && salesforce::is_dataloader_ciphertext(&value.text);
+    if secrets::is_secret_name(key) && !secrets::is_placeholder(&value.text) && !ciphertext {
         out.facts.push(Fact::secret(path, value.value_span(), key));
     }
 }

@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::extract::java::{self, Clue};
-use crate::extract::{Includes, activemq, anaplan_connect, curl, environment, secrets};
+use crate::extract::{Includes, activemq, anaplan_connect, curl, environment, salesforce, secrets};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -466,6 +466,9 @@ impl Interpreter<'_> {
             self.emit(word, clue);
         }
         for clue in anaplan_connect::jar_versions(&word.text) {
+            self.emit(word, clue);
+        }
+        for clue in salesforce::script_clues(word) {
             self.emit(word, clue);
         }
     }

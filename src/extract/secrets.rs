@@ -12,10 +12,32 @@ pub fn is_secret_name(name: &str) -> bool {
         r"(?:file|path|dir|directory|location|url|uri|name|user|username|prompt|policy|length|expiry|enabled)$"
     );
     // `urlPathToken`, `tokenEndpoint`, `passwordFilePath`: where a secret is, not the secret.
-    let locator = ["url", "path", "uri", "endpoint", "file", "dir"]
+    // `uri` only at a word's edge: it also hides inside `securityToken`.
+    let locator = ["url", "path", "endpoint", "file", "dir"]
         .iter()
-        .any(|l| lower.contains(l));
+        .any(|l| lower.contains(l))
+        || words(name).any(|word| word.starts_with("uri") || word.ends_with("uri"));
     secretish.is_match(&lower) && !pathish.is_match(&lower) && !locator
+}
+
+/// The lowercase words of a name: split at non-alphanumerics and where
+/// camelCase turns upper (`securityToken` -> `security`, `token`).
+fn words(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .flat_map(|part| {
+            let mut words = Vec::new();
+            let mut start = 0;
+            let bytes = part.as_bytes();
+            for i in 1..bytes.len() {
+                if bytes[i].is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase() {
+                    words.push(&part[start..i]);
+                    start = i;
+                }
+            }
+            words.push(&part[start..]);
+            words
+        })
+        .map(str::to_ascii_lowercase)
 }
 
 /// Whether `value` is not a literal secret: empty, a reference to a variable
@@ -68,6 +90,8 @@ mod tests {
             "javax.net.ssl.keyStorePassword",
             "sfdc.password",
             "ANAPLAN_PASSPHRASE",
+            "securityToken",
+            "sfdc.SECURITY_TOKEN",
         ] {
             assert!(is_secret_name(name), "{name}");
         }
@@ -79,6 +103,9 @@ mod tests {
             "CertPath",
             "TokenUrl",
             "password.policy",
+            "TokenUri",
+            "redirect_uri_secret",
+            "SECRET_URI",
         ] {
             assert!(!is_secret_name(name), "{name}");
         }

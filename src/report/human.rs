@@ -108,11 +108,21 @@ fn render(
     finding: &Finding,
     masked: &BTreeMap<Arc<str>, String>,
 ) -> io::Result<()> {
-    let text = masked.get(&finding.path).cloned().unwrap_or_default();
+    // Binary files (DER certificates, keystores) have no text to show:
+    // their findings render without a snippet.
+    let source = masked
+        .get(&finding.path)
+        .filter(|text| !finding.span.is_empty() && finding.span.end as usize <= text.len())
+        .map(|text| NamedSource::new(finding.path.as_ref(), text.clone()));
+    let mut help = help_text(finding);
+    if source.is_none() {
+        let file = format!("in {}", finding.path);
+        help = Some(help.map_or_else(|| file.clone(), |h| format!("{file}\n{h}")));
+    }
     let diagnostic = FindingDiagnostic {
         finding,
-        source: NamedSource::new(finding.path.as_ref(), text),
-        help: help_text(finding),
+        source,
+        help,
     };
     let mut rendered = String::new();
     handler
@@ -161,20 +171,28 @@ fn masked_sources(scan: &Scan) -> BTreeMap<Arc<str>, String> {
     out
 }
 
-/// `source`'s text with the bytes of every secret fact in it replaced by
-/// `*`, keeping its length and line structure.
+/// `source`'s text with the bytes of every secret, and the body of every
+/// private key, replaced by `*`, keeping its length and line structure.
 pub fn mask(source: &SourceFile, scan: &Scan) -> String {
     let mut bytes = source.text.as_bytes().to_vec();
-    for fact in scan
-        .facts
-        .iter()
-        .filter(|f| f.kind == FactKind::Secret && f.path == source.path)
-    {
-        for byte in bytes
-            .iter_mut()
-            .take(fact.span.end as usize)
-            .skip(fact.span.start as usize)
-        {
+    for fact in scan.facts.iter().filter(|f| f.path == source.path) {
+        let range = match fact.kind {
+            FactKind::Secret => fact.span.range(),
+            // A private key's block keeps its BEGIN and END lines, so the
+            // reader sees what it is, but never its key material.
+            FactKind::PrivateKey => {
+                let block = source.text.get(fact.span.range()).unwrap_or_default();
+                let first = block.find('\n').map_or(block.len(), |i| i + 1);
+                let last = block
+                    .trim_end()
+                    .rfind('\n')
+                    .map_or(first, |i| i + 1)
+                    .max(first);
+                fact.span.start as usize + first..fact.span.start as usize + last
+            }
+            _ => continue,
+        };
+        for byte in bytes.iter_mut().take(range.end).skip(range.start) {
             if *byte != b'\n' && *byte != b'\r' {
                 *byte = b'*';
             }
@@ -188,7 +206,7 @@ pub fn mask(source: &SourceFile, scan: &Scan) -> String {
 
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    source: NamedSource<String>,
+    source: Option<NamedSource<String>>,
     help: Option<String>,
 }
 
@@ -228,10 +246,11 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         let label = format!("{} {}", self.finding.fact.kind, self.finding.fact.value);
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             Some(label),

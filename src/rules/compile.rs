@@ -60,6 +60,8 @@ pub struct Rule {
     pub target: Target,
     /// What it checks.
     pub check: Check,
+    /// The attribute `require`/`forbid`/`pattern` look at instead of the value.
+    pub check_attribute: Option<String>,
     /// Conditions that must all hold.
     pub when: Vec<Condition>,
     /// Conditions of which none may hold.
@@ -104,6 +106,8 @@ pub enum Check {
     Expired,
     /// `not_after` must not fall within this many days of the as-of date.
     ExpiresWithin(u32),
+    /// `not_before` must not be after the as-of date.
+    NotYetValid,
 }
 
 impl Rule {
@@ -120,6 +124,9 @@ impl Rule {
             }
             Target::Text { regex, .. } => format!("text matching /{regex}/"),
         };
+        if let Some(attribute) = &self.check_attribute {
+            let _ = write!(text, "; attribute `{attribute}`");
+        }
         let check = match &self.check {
             Check::Require(c) => format!("; finding unless the version satisfies `{}`", c.source),
             Check::Forbid(values) => {
@@ -129,6 +136,7 @@ impl Rule {
             Check::Present => "; finding for each".to_owned(),
             Check::Expired => "; finding when expired".to_owned(),
             Check::ExpiresWithin(days) => format!("; finding when it expires within {days} days"),
+            Check::NotYetValid => "; finding when not yet valid".to_owned(),
         };
         text.push_str(&check);
         for (word, conditions) in [("when", &self.when), ("unless", &self.unless)] {
@@ -384,6 +392,7 @@ impl Ctx<'_> {
             since,
             target,
             check,
+            check_attribute: spec.attribute,
             when: spec
                 .when
                 .iter()
@@ -411,12 +420,13 @@ impl Ctx<'_> {
             spec.present.is_some(),
             spec.expired.is_some(),
             spec.expires_within.is_some(),
+            spec.not_yet_valid.is_some(),
             spec.regex.is_some(),
         ];
         let count = checks.iter().filter(|c| **c).count();
         if count != 1 {
             let message = if count == 0 {
-                "a rule needs exactly one check: require, forbid, pattern, present, expired, expires-within or regex"
+                "a rule needs exactly one check: require, forbid, pattern, present, expired, expires-within, not-yet-valid or regex"
             } else {
                 "a rule has exactly one check; this one has several"
             };
@@ -463,8 +473,13 @@ impl Ctx<'_> {
         };
         let kind = self.fact_kind(fact)?;
         let filters = self.filters(&spec.filters)?;
+        let scheme_kind = if spec.attribute.is_some() {
+            FactKind::TextMatch
+        } else {
+            kind
+        };
         let check = if let Some(require) = &spec.require {
-            Check::Require(self.constraint(require, kind)?)
+            Check::Require(self.constraint(require, scheme_kind)?)
         } else if let Some(forbid) = &spec.forbid {
             Check::Forbid(forbid.get_ref().clone())
         } else if let Some(pattern) = &spec.pattern {
@@ -480,6 +495,8 @@ impl Ctx<'_> {
             Check::Present
         } else if spec.expired.is_some() {
             Check::Expired
+        } else if spec.not_yet_valid.is_some() {
+            Check::NotYetValid
         } else if let Some(days) = &spec.expires_within {
             Check::ExpiresWithin(*days.get_ref())
         } else {

@@ -53,7 +53,13 @@ pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> 
             .map(|c| ConditionIndex::build(c, &by_kind))
             .collect();
         for fact in candidates(rule, &by_kind) {
-            if !fails_check(&rule.check, fact, as_of, options.expiry_days) {
+            if !fails_check(
+                &rule.check,
+                rule.check_attribute.as_deref(),
+                fact,
+                as_of,
+                options.expiry_days,
+            ) {
                 continue;
             }
             if !when.iter().all(|c| c.holds_for(fact)) || unless.iter().any(|c| c.holds_for(fact)) {
@@ -134,24 +140,44 @@ fn candidates<'f>(
     }
 }
 
-/// Whether the fact fails the check (and so is a finding).
-fn fails_check(check: &Check, fact: &Fact, as_of: time::Date, expiry_days: Option<u32>) -> bool {
+/// Whether the fact fails the check (and so is a finding). With
+/// `attribute`, `require`/`forbid`/`pattern` test that attribute, and a
+/// fact without it passes.
+fn fails_check(
+    check: &Check,
+    attribute: Option<&str>,
+    fact: &Fact,
+    as_of: time::Date,
+    expiry_days: Option<u32>,
+) -> bool {
+    let (value, scheme) = match attribute {
+        Some(name) => match fact.attr(name) {
+            Some(value) => (value, crate::version::Scheme::Dotted),
+            None => return false,
+        },
+        None => (fact.value.as_str(), scheme_for(fact.kind)),
+    };
     match check {
         Check::Require(constraint) => {
-            Version::parse(&fact.value, scheme_for(fact.kind))
+            Version::parse(value, scheme)
                 .ok()
                 .and_then(|v| constraint.check(&v))
                 == Some(false)
         }
-        Check::Forbid(values) => values.contains(&fact.value),
-        Check::Pattern(regex) => regex.is_match(&fact.value),
+        Check::Forbid(values) => values.iter().any(|v| v == value),
+        Check::Pattern(regex) => regex.is_match(value),
         Check::Present => true,
         Check::Expired => not_after(fact).is_some_and(|d| d < as_of),
+        Check::NotYetValid => date_attr(fact, "not_before").is_some_and(|d| d > as_of),
         Check::ExpiresWithin(days) => not_after(fact).is_some_and(|d| {
             let days = expiry_days.unwrap_or(*days);
             d >= as_of && d <= as_of.saturating_add(time::Duration::days(i64::from(days)))
         }),
     }
+}
+
+fn date_attr(fact: &Fact, name: &str) -> Option<time::Date> {
+    fact.attr(name).and_then(|v| parse_date(v.get(..10)?))
 }
 
 fn not_after(fact: &Fact) -> Option<time::Date> {
@@ -364,6 +390,40 @@ mod tests {
         let findings = run(rules, &facts, "2026-01-01");
         let paths: Vec<&str> = findings.iter().map(|f| &*f.path).collect();
         assert_eq!(paths, ["a.sh"]);
+    }
+
+    #[test]
+    fn attribute_checks_and_not_yet_valid() {
+        let rules = "[[rules]]\nid = \"t.rsa\"\nseverity = \"warning\"\ntitle = \"t\"\nmessage = \"m\"\nfact = \"certificate\"\nwhere = { key_algorithm = \"RSA\" }\nattribute = \"key_bits\"\nrequire = \">= 2048\"\n[[rules]]\nid = \"t.future\"\nseverity = \"warning\"\ntitle = \"t\"\nmessage = \"m\"\nfact = \"certificate\"\nnot-yet-valid = true\n";
+        let facts = [
+            fact(
+                FactKind::Certificate,
+                "CN=weak",
+                "weak.pem",
+                &[("key_algorithm", "RSA"), ("key_bits", "1024")],
+            ),
+            fact(
+                FactKind::Certificate,
+                "CN=ok",
+                "ok.pem",
+                &[("key_algorithm", "RSA"), ("key_bits", "4096")],
+            ),
+            fact(
+                FactKind::Certificate,
+                "CN=ec",
+                "ec.pem",
+                &[("key_algorithm", "EC"), ("key_bits", "256")],
+            ),
+            fact(
+                FactKind::Certificate,
+                "CN=later",
+                "later.pem",
+                &[("not_before", "2031-01-01T00:00:00Z")],
+            ),
+        ];
+        let findings = run(rules, &facts, "2026-01-01");
+        let got: Vec<(&str, &str)> = findings.iter().map(|f| (&*f.rule, &*f.path)).collect();
+        assert_eq!(got, [("t.future", "later.pem"), ("t.rsa", "weak.pem")]);
     }
 
     #[test]

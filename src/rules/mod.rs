@@ -25,4 +25,14 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "rules/secrets.toml",
         include_str!("../../rules/secrets.toml"),
     ),
+    (
+        "rules/certificates.toml",
+        include_str!("../../rules/certificates.toml"),
+    ),
+    ("rules/mule.toml", include_str!("../../rules/mule.toml")),
+    (
+        "rules/salesforce.toml",
+        include_str!("../../rules/salesforce.toml"),
+    ),
+    ("rules/dotnet.toml", include_str!("../../rules/dotnet.toml")),
 ];

@@ -136,6 +136,13 @@ pub struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Option<bool>")]
     pub expired: Option<Spanned<bool>>,
+    /// Check (certificates): a finding when attribute `not_before` is after the as-of date.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
+    pub not_yet_valid: Option<Spanned<bool>>,
+    /// Apply `require`, `forbid` or `pattern` to this attribute instead of the value (e.g. `key_bits`); facts without it pass.
+    #[serde(default)]
+    pub attribute: Option<String>,
     /// Check (certificates): a finding when attribute `not_after` falls within this many days after the as-of date.
     #[serde(default)]
     #[schemars(with = "Option<u32>")]
@@ -262,6 +269,9 @@ pub struct ExampleSpec {
     /// Several files: path -> text.
     #[serde(default)]
     pub files: BTreeMap<String, String>,
+    /// Evaluate the example as of this date (YYYY-MM-DD), for date-bound checks.
+    #[serde(default, rename = "as-of")]
+    pub as_of: Option<String>,
     /// The expected findings of this rule, in order: the exact text under each primary span, or a table with `text`, `path` and `line`. Empty: the example must stay quiet.
     #[serde(default)]
     pub expect: Vec<ExpectSpec>,

@@ -5,8 +5,12 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use std::collections::BTreeMap;
+
 use crate::classify;
+use crate::extract::certificate;
 use crate::facts::Fact;
+use crate::references;
 use crate::rules::compile::{CompiledPack, Rule};
 use crate::rules::eval::{self, Active, EvalOptions};
 use crate::rules::schema::{ExampleSpec, ExpectSpec};
@@ -115,18 +119,20 @@ fn run_example(
     }];
     let text_rules = TextRules::new(&active, packs);
     let includes = MemoryIncludes::new(&files);
-    let mut facts: Vec<Fact> = Vec::new();
-    for file in &files {
-        let kind = classify::by_name(Path::new(&*file.path))
-            .or_else(|| classify::by_content(Path::new(&*file.path), file.text.as_bytes()));
-        facts.extend(extract_source(kind, file, &includes, &text_rules).facts);
-    }
+    let mut facts = example_facts(&files, &includes, &text_rules);
+    references::link_certificates(&mut facts);
     facts.sort();
+    let as_of = example
+        .as_of
+        .as_deref()
+        .and_then(crate::rules::compile::parse_date)
+        .unwrap_or(as_of);
     let options = EvalOptions {
         as_of,
         expiry_days: None,
     };
-    let findings = eval::evaluate(&active, &facts, &options);
+    let mut findings = eval::evaluate(&active, &facts, &options);
+    crate::scan::link_to_references(&mut findings, &facts);
     let found: Vec<Place> = findings
         .iter()
         .map(|f| {
@@ -171,12 +177,61 @@ fn run_example(
     compare(expected, found)
 }
 
+/// The facts of an example's files, read the way a scan reads them:
+/// certificate files last, with the passwords the other files give them.
+fn example_facts(
+    files: &[Arc<SourceFile>],
+    includes: &MemoryIncludes,
+    text_rules: &TextRules<'_>,
+) -> Vec<Fact> {
+    let mut facts = Vec::new();
+    let mut certificate_files = Vec::new();
+    for file in files {
+        let kind = classify::by_name(Path::new(&*file.path))
+            .or_else(|| classify::by_content(Path::new(&*file.path), file.text.as_bytes()));
+        if kind.is_none() && certificate::is_certificate_name(&file.path) {
+            certificate_files.push(file);
+            continue;
+        }
+        facts.extend(extract_source(kind, file, includes, text_rules).facts);
+    }
+    let names: Vec<&str> = files.iter().map(|f| &*f.path).collect();
+    references::resolve_in_memory(&mut facts, &names);
+    // Certificate files last, with the passwords the other files give them,
+    // as the scan does.
+    let sources: BTreeMap<Arc<str>, Arc<SourceFile>> = files
+        .iter()
+        .map(|f| (Arc::clone(&f.path), Arc::clone(f)))
+        .collect();
+    for file in certificate_files {
+        let passwords = references::passwords_for(&file.path, &facts, &sources);
+        let candidates: Vec<&str> = passwords.iter().map(String::as_str).collect();
+        let read =
+            certificate::extract_certificate_file(&file.path, file.text.as_bytes(), &candidates);
+        let mut extracted = read.map(|e| e.facts).unwrap_or_default();
+        if !passwords.is_empty() {
+            references::mark_password_found(&mut extracted);
+        }
+        facts.extend(extracted);
+    }
+    facts
+}
+
+/// An expectation ending in `...` matches any text that starts with the
+/// rest (a PEM block is too long to spell out).
+fn text_matches(got: &str, want: &str) -> bool {
+    match want.strip_suffix("...") {
+        Some(prefix) => got.starts_with(prefix),
+        None => got == want,
+    }
+}
+
 fn compare(expected: Vec<Place>, found: Vec<Place>) -> Verdict {
     let mut unmatched_found = found.clone();
     let mut missing = Vec::new();
     for want in &expected {
         let hit = unmatched_found.iter().position(|got| {
-            got.text == want.text
+            text_matches(&got.text, &want.text)
                 && got.path == want.path
                 && (want.line == 0 || got.line == want.line)
         });
