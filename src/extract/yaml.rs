@@ -22,7 +22,9 @@ use std::sync::Arc;
 use granit_parser::{Event, Marker, Options, Parser, ScalarStyle};
 
 use crate::classify::FileKind;
-use crate::extract::{NoIncludes, batch, ci, compose, dockerfile, java, secrets, shell, spring};
+use crate::extract::{
+    NoIncludes, activemq, batch, ci, compose, dockerfile, environment, java, secrets, shell, spring,
+};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -785,7 +787,11 @@ impl<'s> Sink<'s> {
         let Some(text) = scalar.value.get(range.clone()) else {
             return;
         };
-        for clue in java::jvm_options(text) {
+        let clues = java::jvm_options(text)
+            .into_iter()
+            .chain(environment::node_flags(text))
+            .chain(activemq::uri_clues(text));
+        for clue in clues {
             let at = range.start + clue.range.start..range.start + clue.range.end;
             let span = scalar.span_of(at);
             let mut fact = Fact::new(clue.kind, clue.value, self.path(), span);
@@ -807,6 +813,17 @@ impl<'s> Sink<'s> {
         let Some(value) = scalar.value.get(range.clone()) else {
             return;
         };
+        // Variables with a meaning of their own (`NODE_TLS_REJECT_UNAUTHORIZED=0`,
+        // Boomi's `|`-separated `ATOM_VMOPTIONS_OVERRIDES`) first: a duplicate
+        // the generic scan finds again is dropped, and these carry more.
+        for clue in environment::clues(name, value) {
+            let at = range.start + clue.range.start..range.start + clue.range.end;
+            let mut fact = Fact::new(clue.kind, clue.value, self.path(), scalar.span_of(at));
+            for (key, value) in clue.attributes {
+                fact.attributes.insert(key, value);
+            }
+            self.fact(fact);
+        }
         self.jvm_options(scalar, range.clone());
         let upper = name.to_ascii_uppercase();
         if ["JAVA_HOME", "JDK_HOME", "JRE_HOME"]
