@@ -28,19 +28,32 @@ pub const MAX_VARIANTS: usize = 16;
 /// Deepest chain of sourced files followed.
 const MAX_INCLUDE_DEPTH: usize = 8;
 
-/// Where one byte of [`Spanned`] text was written.
+/// Where one byte of [`Spanned`] text was written: a file index (8 bits)
+/// and a byte offset (24 bits) packed in 4 bytes, because every byte of
+/// every expanded statement carries one. Text past 16 MiB or in the 255th
+/// included file has no position (files over the default 8 MiB limit are
+/// never read).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Pos {
-    /// Index into the interpreter's file table; `u32::MAX` for text that
-    /// connlint made up.
-    file: u32,
-    offset: u32,
-}
+struct Pos(u32);
 
-const SYNTHETIC: Pos = Pos {
-    file: u32::MAX,
-    offset: 0,
-};
+const SYNTHETIC: Pos = Pos(u32::MAX);
+
+impl Pos {
+    fn new(file: u32, offset: usize) -> Self {
+        match u32::try_from(offset) {
+            Ok(offset) if file < 255 && offset < 1 << 24 => Pos(file << 24 | offset),
+            _ => SYNTHETIC,
+        }
+    }
+
+    fn file(self) -> u32 {
+        self.0 >> 24
+    }
+
+    fn offset(self) -> u32 {
+        self.0 & 0x00FF_FFFF
+    }
+}
 
 /// Text that remembers where each of its bytes was written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -55,10 +68,7 @@ impl Spanned {
     pub fn from_source(file: u32, text: &str, range: Range<usize>) -> Self {
         let slice = &text[range.clone()];
         let pos = (range.start..range.end)
-            .map(|offset| Pos {
-                file,
-                offset: u32::try_from(offset).unwrap_or(u32::MAX),
-            })
+            .map(|offset| Pos::new(file, offset))
             .collect();
         Self {
             text: slice.to_owned(),
@@ -106,10 +116,7 @@ impl Spanned {
                     if p == SYNTHETIC {
                         p
                     } else {
-                        Pos {
-                            file: p.file,
-                            offset: p.offset + u32::try_from(i).unwrap_or(0),
-                        }
+                        Pos::new(p.file(), p.offset() as usize + i)
                     }
                 }),
         );
@@ -141,13 +148,13 @@ impl Spanned {
     pub fn locate(&self, range: Range<usize>) -> Option<(u32, Span)> {
         let positions = self.pos.get(range)?;
         let first = positions.iter().find(|p| **p != SYNTHETIC)?;
-        let (mut start, mut end) = (first.offset, first.offset);
-        for p in positions.iter().filter(|p| p.file == first.file) {
-            start = start.min(p.offset);
-            end = end.max(p.offset);
+        let (mut start, mut end) = (first.offset(), first.offset());
+        for p in positions.iter().filter(|p| p.file() == first.file()) {
+            start = start.min(p.offset());
+            end = end.max(p.offset());
         }
         // `end` is the offset of the last byte; spans are half-open.
-        Some((first.file, Span::new(start as usize, end as usize + 1)))
+        Some((first.file(), Span::new(start as usize, end as usize + 1)))
     }
 
     /// Trims ASCII whitespace at both ends.
