@@ -32,14 +32,13 @@ pub struct Located {
 /// Whether a string (a variable's value) names the client, so it is worth
 /// reading as a command line of its own.
 pub fn mentions_client(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    lower.contains("anaplanclient.") || lower.contains("com.anaplan.client.program")
+    static_regex!(r"(?i)anaplanclient\.|com\.anaplan\.client\.program").is_match(text)
 }
 
 /// Anaplan Connect versions in jar names: `anaplan-connect-1.3.3.5.jar`,
 /// `anaplan-connect-1-3-3-3.jar`, `anaplan-connect-4.3.0-jar-with-dependencies.jar`.
 pub fn jar_versions(text: &str) -> Vec<Clue> {
-    if !text.to_ascii_lowercase().contains("anaplan-connect-") {
+    if !static_regex!(r"(?i)anaplan-connect-").is_match(text) {
         return Vec::new();
     }
     let jar = static_regex!(

@@ -29,21 +29,10 @@ pub struct Clue {
 /// Each clue's `source` attribute is `archive` for installer and archive
 /// names; otherwise the caller sets it (`java-home`, `java-path`, ...).
 pub fn java_versions(text: &str) -> Vec<Clue> {
-    let lower = text.to_ascii_lowercase();
-    let hints = [
-        "jdk",
-        "jre",
-        "java",
-        "j2s",
-        "j2r",
-        "zulu",
-        "temurin",
-        "corretto",
-        "liberica",
-        "semeru",
-        "sapmachine",
-    ];
-    if !hints.iter().any(|h| lower.contains(h)) {
+    // A cheap literal test first: most words name no runtime at all.
+    let hints =
+        static_regex!(r"(?i)jdk|jre|java|j2s|j2r|zulu|temurin|corretto|liberica|semeru|sapmachine");
+    if !hints.is_match(text) {
         return Vec::new();
     }
     let patterns = [
