@@ -612,3 +612,50 @@ fn certificates_are_read_linked_and_judged_without_leaking_key_material() {
     );
     assert!(human.stdout.contains("points at jobs/certs/client.pem"));
 }
+
+#[test]
+fn declarative_extractors_and_extractor_mappings_need_no_rust() {
+    let dir = repo(&[
+        ("jobs/settings.ini", "[runtime]\njava_version = 1.7.0_80\n"),
+        ("jobs/nightly.job", "export JAVA_HOME=/opt/jdk1.6.0_45\n"),
+        (
+            "policy/acme.toml",
+            "[pack]\nname = \"acme\"\n\n[[extractors]]\nfiles = [\"*.ini\"]\nregex = 'java_version\\s*=\\s*(?P<value>[\\w.]+)'\nfact = \"java.version\"\nattributes = { source = \"ini\" }\n",
+        ),
+        (
+            ".connlint.toml",
+            "rule-packs = [\"policy/acme.toml\"]\n[extractors]\n\"*.job\" = \"shell\"\n",
+        ),
+    ]);
+    let out = run(connlint()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "java.runtime-below-8",
+        ])
+        .arg(dir.path()));
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let found: Vec<(&str, &str, &str)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap(),
+                f["fact"]["value"].as_str().unwrap(),
+                f["fact"]["attributes"]["source"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("jobs/nightly.job", "1.6.0_45", "java-home"),
+            ("jobs/settings.ini", "1.7.0_80", "ini")
+        ],
+        "{}",
+        out.stdout
+    );
+}
