@@ -49,11 +49,10 @@ pub enum FileKind {
     MuleDeploy,
     /// Mule `tls-default.conf` and `tls-fips140-2.conf` (properties syntax).
     MuleTlsConf,
-    /// Interim, until a shared XML front end dispatches by root element:
-    /// Salesforce XML (`process-conf.xml`, `database-conf.xml`,
+    /// Salesforce XML known by name (`process-conf.xml`, `database-conf.xml`,
     /// `package.xml`, `*-meta.xml`, `build.xml`, `*.wsdl`).
     SalesforceXml,
-    /// Interim, as above: .NET XML (`web.config`, `app.config`,
+    /// .NET XML known by name (`web.config`, `app.config`,
     /// `*.exe.config`, `*.dll.config`, `*.csproj`, `*.vbproj`,
     /// `Settings.settings`).
     DotnetXml,

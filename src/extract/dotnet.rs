@@ -1128,7 +1128,7 @@ mod tests {
     }
 
     fn xml(path: &str, text: &str) -> Vec<[String; 5]> {
-        run(path, text, crate::extract::xml_value::extract_interim)
+        run(path, text, crate::extract::xml_value::extract_by_name)
     }
 
     #[test]

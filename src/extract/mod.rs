@@ -108,8 +108,8 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
         FileKind::MuleArtifact => mule_descriptors::extract_artifact(source),
         FileKind::MuleDeploy => mule_descriptors::extract_deploy(source),
         FileKind::MuleTlsConf => mule_descriptors::extract_tls_conf(source),
-        // Interim: a shared XML front end will parse once and dispatch.
-        FileKind::SalesforceXml | FileKind::DotnetXml => xml_value::extract_interim(source),
+        // Known by name; other `.xml` files reach these dialects through `xml`.
+        FileKind::SalesforceXml | FileKind::DotnetXml => xml_value::extract_by_name(source),
         FileKind::SfdxProject => salesforce::extract_sfdx_project(source),
         FileKind::DataLoaderKey => salesforce::extract_key_file(source),
         FileKind::CSharp => dotnet::extract_csharp(source),

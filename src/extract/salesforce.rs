@@ -636,7 +636,7 @@ mod tests {
 
     fn xml(path: &str, text: &str) -> (SourceFile, Extraction) {
         let source = SourceFile::new(path, text);
-        let extraction = crate::extract::xml_value::extract_interim(&source);
+        let extraction = crate::extract::xml_value::extract_by_name(&source);
         (source, extraction)
     }
 

@@ -8,10 +8,10 @@
 //!
 //! The Salesforce and .NET dialects ([`super::salesforce::extract_xml`],
 //! [`super::dotnet::extract_xml`]) take an already parsed document, so one
-//! parse can serve every dialect. Until a shared XML front end exists,
-//! [`extract_interim`] parses files of the interim kinds
-//! `FileKind::SalesforceXml` and `FileKind::DotnetXml` and hands them to
-//! both.
+//! parse can serve every dialect. [`extract_by_name`] reads the files
+//! classified by their well-known names (`FileKind::SalesforceXml`,
+//! `FileKind::DotnetXml`); other `.xml` files reach the same dialects
+//! through [`super::xml`], by root element.
 
 use std::ops::Range;
 
@@ -120,9 +120,9 @@ pub fn parse<'s>(source: &'s SourceFile, out: &mut Extraction) -> Option<Documen
     }
 }
 
-/// Interim front end for the Salesforce and .NET XML files: one parse,
-/// then the first dialect that recognises the document.
-pub fn extract_interim(source: &SourceFile) -> Extraction {
+/// Reads a Salesforce or .NET XML file known by its name: one parse, then
+/// the first dialect that recognises the document.
+pub fn extract_by_name(source: &SourceFile) -> Extraction {
     let mut out = Extraction::default();
     if let Some(document) = parse(source, &mut out) {
         let _recognised = salesforce::extract_xml(&document, source, &mut out)
@@ -206,7 +206,7 @@ mod tests {
             let text = format!("{head}https://login.salesforce.com/services/Soap/u/{body}");
             for path in ["process-conf.xml", "web.config", "x.csproj", "package.xml"] {
                 let source = SourceFile::new(path, text.as_str());
-                proptest::prop_assert!(extract_interim(&source).spans_are_valid(&text));
+                proptest::prop_assert!(extract_by_name(&source).spans_are_valid(&text));
             }
             let source = SourceFile::new("sfdx-project.json", text.as_str());
             let extraction = crate::extract::salesforce::extract_sfdx_project(&source);
