@@ -37,11 +37,11 @@
 //!   certificate has no extended key usage (Anaplan asks for clientAuth
 //!   explicitly).
 //! - `anaplan_issued`: `true` when the issuer's organization or common name
-//!   contains "Anaplan" (any case), or the subject's organization does.
-//!   Anaplan issued the certificates of Certificate Authentication 1.0
-//!   itself; a certificate from a customer's CA (2.0) names the customer's
-//!   CA as issuer. The subject's common name is not looked at, because
-//!   customers name their own integration certificates "anaplan-...".
+//!   contains "Anaplan" (any case). Anaplan issued the certificates of
+//!   Certificate Authentication 1.0 itself; a certificate from a public CA
+//!   (2.0) names that CA as issuer, even when its subject is an Anaplan
+//!   employee (`O=Anaplan, Inc.` issued by DigiCert) or customers name their
+//!   integration certificates "anaplan-...". Only the issuer is looked at.
 //! - `ca`: `true` when basic constraints say `cA`.
 //! - `serial`: lowercase hex bytes separated by `:`, as `openssl x509 -text`
 //!   prints it.
@@ -389,9 +389,7 @@ fn is_anaplan_issued(cert: &X509Certificate<'_>) -> bool {
         })
     }
     let issuer = cert.issuer();
-    names_anaplan(issuer.iter_organization())
-        || names_anaplan(issuer.iter_common_name())
-        || names_anaplan(cert.subject().iter_organization())
+    names_anaplan(issuer.iter_organization()) || names_anaplan(issuer.iter_common_name())
 }
 
 /// The subject's `emailAddress`, else the first SAN `rfc822Name`; blank
