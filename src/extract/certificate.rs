@@ -40,7 +40,7 @@
 //!   contains "Anaplan" (any case). Anaplan issued the certificates of
 //!   Certificate Authentication 1.0 itself; a certificate from a public CA
 //!   (2.0) names that CA as issuer, even when its subject is an Anaplan
-//!   employee (`O=Anaplan, Inc.` issued by DigiCert) or customers name their
+//!   employee (`O=Anaplan, Inc.` issued by `DigiCert`) or customers name their
 //!   integration certificates "anaplan-...". Only the issuer is looked at.
 //! - `ca`: `true` when basic constraints say `cA`.
 //! - `serial`: lowercase hex bytes separated by `:`, as `openssl x509 -text`
