@@ -552,33 +552,10 @@ mod tests {
         assert!(yaml.problems.is_empty(), "{:?}", yaml.problems);
         let mut extraction = extract(&yaml.documents, &source);
         extraction.facts.sort();
-        extraction
-            .facts
-            .iter()
-            .map(|f| {
-                let attributes: Vec<String> = f
-                    .attributes
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect();
-                (
-                    f.kind.name().to_owned(),
-                    f.value.clone(),
-                    text[f.span.range()].to_owned(),
-                    attributes.join(" "),
-                )
-            })
-            .collect()
+        crate::extract::test_support::rows(&extraction.facts, text)
     }
 
-    fn fact(
-        kind: &str,
-        value: &str,
-        raw: &str,
-        attributes: &str,
-    ) -> (String, String, String, String) {
-        (kind.into(), value.into(), raw.into(), attributes.into())
-    }
+    use crate::extract::test_support::row as fact;
 
     #[test]
     fn setup_java_literals_lists_and_matrix_values() {

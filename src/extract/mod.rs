@@ -42,6 +42,8 @@ pub mod secrets;
 pub mod shell;
 pub mod spring;
 pub mod spring_ssl;
+#[cfg(test)]
+mod test_support;
 pub mod tls;
 pub mod tomcat;
 pub mod version_files;

@@ -368,37 +368,10 @@ mod tests {
         assert!(extraction.problems.is_empty(), "{:?}", extraction.problems);
         let mut facts = extraction.facts;
         facts.sort_by_key(|fact| (fact.span, fact.kind));
-        facts
-            .into_iter()
-            .map(|fact| {
-                let attributes: Vec<String> = fact
-                    .attributes
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect();
-                (
-                    fact.kind.name().to_owned(),
-                    fact.value.clone(),
-                    text[fact.span.range()].to_owned(),
-                    attributes.join(" "),
-                )
-            })
-            .collect()
+        crate::extract::test_support::rows(&facts, text)
     }
 
-    fn fact(
-        kind: &str,
-        value: &str,
-        raw: &str,
-        attributes: &str,
-    ) -> (String, String, String, String) {
-        (
-            kind.to_owned(),
-            value.to_owned(),
-            raw.to_owned(),
-            attributes.to_owned(),
-        )
-    }
+    use crate::extract::test_support::row as fact;
 
     const MULE: &str = "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\" xmlns:tls=\"http://www.mulesoft.org/schema/mule/tls\" xmlns:http=\"http://www.mulesoft.org/schema/mule/http\" xmlns:anaplan=\"http://www.mulesoft.org/schema/mule/anaplan\" xmlns:sfdc=\"http://www.mulesoft.org/schema/mule/sfdc\" xmlns:doc=\"http://www.mulesoft.org/schema/mule/documentation\">\n";
 

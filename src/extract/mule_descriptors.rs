@@ -217,37 +217,10 @@ mod tests {
     ) -> Vec<(String, String, String, String)> {
         let mut facts = extraction.facts.clone();
         facts.sort_by_key(|fact| (fact.span, fact.kind));
-        facts
-            .into_iter()
-            .map(|fact| {
-                let attributes: Vec<String> = fact
-                    .attributes
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect();
-                (
-                    fact.kind.name().to_owned(),
-                    fact.value.clone(),
-                    source.text[fact.span.range()].to_owned(),
-                    attributes.join(" "),
-                )
-            })
-            .collect()
+        crate::extract::test_support::rows(&facts, &source.text)
     }
 
-    fn fact(
-        kind: &str,
-        value: &str,
-        raw: &str,
-        attributes: &str,
-    ) -> (String, String, String, String) {
-        (
-            kind.to_owned(),
-            value.to_owned(),
-            raw.to_owned(),
-            attributes.to_owned(),
-        )
-    }
+    use crate::extract::test_support::row as fact;
 
     #[test]
     fn mule_artifact_versions() {
