@@ -659,3 +659,30 @@ fn declarative_extractors_and_extractor_mappings_need_no_rust() {
         out.stdout
     );
 }
+
+#[test]
+fn select_and_ignore_accept_tags() {
+    let dir = repo(&[
+        ("jobs/nightly.sh", OLD_JAVA_JOB),
+        ("jobs/env.sh", "KEYSTORE_PASSWORD=Plain-Text-1\n"),
+    ]);
+    let rules = |args: &[&str]| -> Vec<String> {
+        let out = run(connlint()
+            .args(["check", "--format", "json"])
+            .args(args)
+            .arg(dir.path()));
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        rules(&["--select", "secrets"]),
+        ["secrets.plaintext-secret"]
+    );
+    assert_eq!(rules(&["--select", "tls"]), ["anaplan.java-below-8u161"]);
+    assert_eq!(rules(&["--ignore", "tls"]), ["secrets.plaintext-secret"]);
+}

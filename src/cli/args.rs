@@ -47,11 +47,11 @@ pub(crate) struct RuleSource {
     /// Do not load the built-in packs.
     #[arg(long)]
     pub(crate) no_builtin: bool,
-    /// Run only these rules or packs (comma-separated, repeatable).
-    #[arg(long, value_delimiter = ',', value_name = "RULE|PACK")]
+    /// Run only these rules, packs or tags (comma-separated, repeatable).
+    #[arg(long, value_delimiter = ',', value_name = "RULE|PACK|TAG")]
     pub(crate) select: Vec<String>,
-    /// Skip these rules or packs (comma-separated, repeatable).
-    #[arg(long, value_delimiter = ',', value_name = "RULE|PACK")]
+    /// Skip these rules, packs or tags (comma-separated, repeatable).
+    #[arg(long, value_delimiter = ',', value_name = "RULE|PACK|TAG")]
     pub(crate) ignore: Vec<String>,
 }
 

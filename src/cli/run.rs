@@ -201,10 +201,12 @@ fn pack_files(path: &Path) -> Result<Vec<PathBuf>, Outcome> {
 /// disable nothing).
 fn active_rules<'p>(loaded: &'p Loaded, source: &RuleSource) -> Result<Vec<Active<'p>>, Outcome> {
     let known = |name: &str| {
-        loaded
-            .packs
-            .iter()
-            .any(|p| &*p.name == name || p.rules.iter().any(|r| &*r.id == name))
+        loaded.packs.iter().any(|p| {
+            &*p.name == name
+                || p.rules
+                    .iter()
+                    .any(|r| &*r.id == name || r.tags.iter().any(|t| t == name))
+        })
     };
     let config_name = loaded
         .config
@@ -252,8 +254,10 @@ fn active_rules<'p>(loaded: &'p Loaded, source: &RuleSource) -> Result<Vec<Activ
             .into());
         }
     }
-    let matches =
-        |name: &str, rule: &connlint::rules::Rule| name == &*rule.id || name == &*rule.pack;
+    // A name selects a rule by id, its pack, or one of its tags.
+    let matches = |name: &str, rule: &connlint::rules::Rule| {
+        name == &*rule.id || name == &*rule.pack || rule.tags.iter().any(|t| t == name)
+    };
     let selected: Vec<&str> = if source.select.is_empty() {
         loaded
             .config

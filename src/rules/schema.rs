@@ -162,7 +162,7 @@ pub struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Vec<ConditionSpec>")]
     pub unless: Vec<Spanned<ConditionSpec>>,
-    /// Tags for selection (`--select`).
+    /// Tags: `--select`, `--ignore` and the config's `select`/`disable` accept them like pack names.
     #[serde(default)]
     pub tags: Vec<String>,
     /// Examples run by `connlint test` and `cargo test`.
