@@ -98,7 +98,9 @@ fn strip_at(line: &Spanned) -> Spanned {
     line.slice(start..line.text.len()).trim()
 }
 
-fn is_comment(text: &str) -> bool {
+/// Whether a line (leading `@` and whitespace removed) is a comment:
+/// `REM ...` or `:: ...`.
+pub(crate) fn is_comment(text: &str) -> bool {
     if text.starts_with("::") {
         return true;
     }

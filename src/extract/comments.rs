@@ -7,6 +7,8 @@
 //! original, and char boundaries agree (a blanked run always starts and
 //! ends at an ASCII delimiter).
 
+use std::ops::Range;
+
 /// The comment and string syntax of a language family.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Syntax {
@@ -22,6 +24,12 @@ pub enum Syntax {
     /// Python: `#`, `'`, `"`, `'''`, `"""` (triple-quoted bodies are
     /// blanked like comments: they are docstrings far more often than values).
     Python,
+    /// C#: `//`, `/* */`, `"..."`, verbatim `@"..."`, interpolated `$"..."`,
+    /// raw `"""..."""`, `'c'`.
+    CSharp,
+    /// PowerShell: `#` (at a token start), `<# #>`, `'...'`, `"..."` with
+    /// backtick escapes, here-strings `@'...'@` and `@"..."@`.
+    PowerShell,
 }
 
 /// Source text with comments (and maybe strings) blanked.
@@ -32,7 +40,9 @@ pub struct Blanked {
     /// Where a block comment or a multi-line string that never closes
     /// starts (its opening delimiter): everything after it was blanked or
     /// read as a string, which the caller should report.
-    pub unclosed: Option<std::ops::Range<usize>>,
+    pub unclosed: Option<Range<usize>>,
+    /// The bodies (between the quotes) of the string literals, in order.
+    pub strings: Vec<Range<usize>>,
 }
 
 impl Blanked {
@@ -57,9 +67,17 @@ pub fn blank_comments_and_strings(text: &str, syntax: Syntax) -> Blanked {
 }
 
 fn blank(text: &str, syntax: Syntax, strings: bool) -> Blanked {
+    if let Some(regions) = match syntax {
+        Syntax::CSharp => Some(csharp_regions(text)),
+        Syntax::PowerShell => Some(powershell_regions(text)),
+        _ => None,
+    } {
+        return blank_regions(text, &regions, strings);
+    }
     let bytes = text.as_bytes();
     let mut out = bytes.to_vec();
     let mut unclosed = None;
+    let mut bodies = Vec::new();
     let mut i = 0;
     // The last byte of code that is not blank, for telling a JavaScript
     // regex literal from a division.
@@ -102,6 +120,7 @@ fn blank(text: &str, syntax: Syntax, strings: bool) -> Blanked {
                 if strings || (syntax == Syntax::Python && opener == 3) {
                     wipe(&mut out, body.0, body.1);
                 }
+                bodies.push(body.0..body.1);
                 last_code = Some(b);
                 end
             }
@@ -117,7 +136,197 @@ fn blank(text: &str, syntax: Syntax, strings: bool) -> Blanked {
     Blanked {
         text: String::from_utf8(out).unwrap_or_else(|_| text.to_owned()),
         unclosed,
+        strings: bodies,
     }
+}
+
+/// Where a region of C# or PowerShell source lies.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Region {
+    Code,
+    Comment,
+    Str,
+}
+
+/// Blanks the comment regions (and string regions when `strings`); the
+/// region scanners find no unclosed openers to report.
+fn blank_regions(text: &str, regions: &[(Region, Range<usize>)], strings: bool) -> Blanked {
+    let mut out = text.as_bytes().to_vec();
+    let mut bodies = Vec::new();
+    for (region, range) in regions {
+        match region {
+            Region::Code => {}
+            Region::Comment => wipe(&mut out, range.start, range.end),
+            Region::Str => {
+                if strings {
+                    wipe(&mut out, range.start, range.end);
+                }
+                bodies.push(range.clone());
+            }
+        }
+    }
+    Blanked {
+        text: String::from_utf8(out).unwrap_or_else(|_| text.to_owned()),
+        unclosed: None,
+        strings: bodies,
+    }
+}
+
+/// C# comments (`//`, `/* */`) and string contents (`"..."`, `@"..."`,
+/// `$"..."`, `"""raw"""`, `'c'`), in order, covering the whole text.
+fn csharp_regions(text: &str) -> Vec<(Region, Range<usize>)> {
+    let bytes = text.as_bytes();
+    let mut regions = Vec::new();
+    let mut code_start = 0;
+    let mut i = 0;
+    let push =
+        |regions: &mut Vec<(Region, Range<usize>)>, start: usize, region, range: Range<usize>| {
+            if start < range.start {
+                regions.push((Region::Code, start..range.start));
+            }
+            regions.push((region, range));
+        };
+    while i < bytes.len() {
+        let rest = &text[i..];
+        if rest.starts_with("//") {
+            let end = rest.find('\n').map_or(text.len(), |e| i + e);
+            push(&mut regions, code_start, Region::Comment, i..end);
+            i = end;
+            code_start = i;
+        } else if let Some(body) = rest.strip_prefix("/*") {
+            let end = body.find("*/").map_or(text.len(), |e| i + 2 + e + 2);
+            push(&mut regions, code_start, Region::Comment, i..end);
+            i = end;
+            code_start = i;
+        } else if rest.starts_with("\"\"\"") {
+            let quotes = rest.bytes().take_while(|&b| b == b'"').count();
+            let fence = &rest[..quotes];
+            let body = i + quotes;
+            let end = text[body..].find(fence).map_or(text.len(), |e| body + e);
+            push(&mut regions, code_start, Region::Str, body..end);
+            i = (end + quotes).min(text.len());
+            code_start = end;
+        } else if rest.starts_with("@\"") || rest.starts_with("$@\"") || rest.starts_with("@$\"") {
+            let body = i + rest.find('"').map_or(0, |q| q + 1);
+            let mut j = body;
+            while j < bytes.len() {
+                if bytes[j] == b'"' {
+                    if bytes.get(j + 1) == Some(&b'"') {
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                j += 1;
+            }
+            push(&mut regions, code_start, Region::Str, body..j);
+            code_start = j;
+            i = (j + 1).min(text.len());
+        } else if bytes[i] == b'"' || bytes[i] == b'\'' {
+            let quote = bytes[i];
+            let body = i + 1;
+            let mut j = body;
+            while j < bytes.len() && bytes[j] != quote && bytes[j] != b'\n' {
+                j += if bytes[j] == b'\\' { 2 } else { 1 };
+            }
+            let j = j.min(bytes.len());
+            push(&mut regions, code_start, Region::Str, body..j);
+            code_start = j;
+            i = (j + 1).min(text.len());
+        } else {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    regions
+}
+
+/// PowerShell comments (`#`, `<# #>`) and string contents (`'...'`,
+/// `"..."`, here-strings `@'...'@` / `@"..."@`), in order.
+fn powershell_regions(text: &str) -> Vec<(Region, Range<usize>)> {
+    let bytes = text.as_bytes();
+    let mut regions = Vec::new();
+    let mut code_start = 0;
+    let mut i = 0;
+    let push =
+        |regions: &mut Vec<(Region, Range<usize>)>, start: usize, region, range: Range<usize>| {
+            if start < range.start {
+                regions.push((Region::Code, start..range.start));
+            }
+            regions.push((region, range));
+        };
+    while i < bytes.len() {
+        let rest = &text[i..];
+        let token_start = i == 0
+            || matches!(
+                bytes[i - 1],
+                b' ' | b'\t'
+                    | b'\r'
+                    | b'\n'
+                    | b';'
+                    | b'('
+                    | b')'
+                    | b'{'
+                    | b'}'
+                    | b'|'
+                    | b'='
+                    | b','
+            );
+        if let Some(body) = rest.strip_prefix("<#") {
+            let end = body.find("#>").map_or(text.len(), |e| i + 2 + e + 2);
+            push(&mut regions, code_start, Region::Comment, i..end);
+            i = end;
+            code_start = i;
+        } else if bytes[i] == b'#' && token_start {
+            let end = rest.find('\n').map_or(text.len(), |e| i + e);
+            push(&mut regions, code_start, Region::Comment, i..end);
+            i = end;
+            code_start = i;
+        } else if rest.starts_with("@'") || rest.starts_with("@\"") {
+            let quote = &rest[1..2];
+            let terminator = format!("\n{quote}@");
+            let body = i + 2;
+            let end = text[body..]
+                .find(&terminator)
+                .map_or(text.len(), |e| body + e + 1);
+            push(&mut regions, code_start, Region::Str, body..end);
+            code_start = end;
+            i = (end + 2).min(text.len());
+        } else if bytes[i] == b'\'' || bytes[i] == b'"' {
+            let quote = bytes[i];
+            let body = i + 1;
+            let mut j = body;
+            while j < bytes.len() {
+                if bytes[j] == b'`' && quote == b'"' {
+                    j += 2;
+                    continue;
+                }
+                if bytes[j] == quote {
+                    if bytes.get(j + 1) == Some(&quote) {
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                j += 1;
+            }
+            let j = j.min(bytes.len());
+            push(&mut regions, code_start, Region::Str, body..j);
+            code_start = j;
+            i = (j + 1).min(text.len());
+        } else {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    regions
+}
+
+/// `text` with every byte but line ends replaced by a space: the same
+/// length, so spans into the original stay valid.
+pub(crate) fn blanked(text: &str) -> String {
+    let mut out = text.as_bytes().to_vec();
+    let len = out.len();
+    wipe(&mut out, 0, len);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Replaces bytes `start..end` with spaces, keeping line ends.
@@ -200,7 +409,7 @@ fn string_extent(bytes: &[u8], from: usize, syntax: Syntax) -> ((usize, usize), 
         && match syntax {
             Syntax::Python | Syntax::Groovy => true,
             Syntax::Java | Syntax::Kotlin => quote == b'"',
-            Syntax::JavaScript => false,
+            Syntax::JavaScript | Syntax::CSharp | Syntax::PowerShell => false,
         };
     if triple {
         let start = from + 3;
@@ -247,6 +456,21 @@ mod tests {
         assert_eq!(blank_comments("/* ok */", Syntax::Java).unclosed, None);
         assert_eq!(blank_comments("/*/", Syntax::Java).unclosed, Some(0..2));
         assert_eq!(blank_comments("s = \"line\nt", Syntax::Java).unclosed, None);
+    }
+
+    #[test]
+    fn csharp_and_powershell_share_the_same_output() {
+        let text = "x = @\"C:\\a//b\"; // Tls\n/* SslProtocols.Default */ y;";
+        let out = blank_comments(text, Syntax::CSharp);
+        assert_eq!(out.text.len(), text.len());
+        assert!(out.text.contains("@\"C:\\a//b\";"), "{}", out.text);
+        assert!(!out.text.contains("Tls") && !out.text.contains("Default"));
+        assert_eq!(out.strings.len(), 1);
+        assert_eq!(&text[out.strings[0].clone()], "C:\\a//b");
+        let ps = "$p = 'Tls11, Tls12' # Ssl3\n<# Tls #>\n";
+        let out = blank_comments_and_strings(ps, Syntax::PowerShell);
+        assert_eq!(out.text, "$p = '            '       \n         \n");
+        assert_eq!(&ps[out.strings[0].clone()], "Tls11, Tls12");
     }
 
     #[test]

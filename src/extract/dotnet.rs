@@ -16,6 +16,8 @@ use std::sync::Arc;
 
 use roxmltree::{Document, Node};
 
+use crate::extract::batch;
+use crate::extract::comments::{self, Syntax};
 use crate::extract::java::Clue;
 use crate::extract::salesforce;
 use crate::extract::xml_value::RawValue;
@@ -172,18 +174,9 @@ pub fn registry_commands(text: &str, path: &Arc<str>, out: &mut Extraction) {
 pub fn batch_registry_commands(source: &SourceFile, out: &mut Extraction) {
     let mut masked = String::with_capacity(source.text.len());
     for line in source.text.split_inclusive('\n') {
-        let head = line
-            .trim_start()
-            .trim_start_matches('@')
-            .to_ascii_lowercase();
-        let comment = head.starts_with("::")
-            || head == "rem"
-            || head.starts_with("rem ")
-            || head.starts_with("rem\t")
-            || head.starts_with("rem\r")
-            || head.starts_with("rem\n");
-        if comment {
-            blank(&mut masked, line);
+        let head = line.trim_start().trim_start_matches('@').trim_end();
+        if batch::is_comment(head) {
+            masked.push_str(&comments::blanked(line));
         } else {
             masked.push_str(line);
         }
@@ -637,210 +630,17 @@ struct Masked {
     strings: Vec<Range<usize>>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Region {
-    Code,
-    Comment,
-    Str,
-}
-
 fn mask(text: &str, lang: Lang) -> Masked {
-    let regions = match lang {
-        Lang::CSharp => csharp_regions(text),
-        Lang::PowerShell => powershell_regions(text),
+    let syntax = match lang {
+        Lang::CSharp => Syntax::CSharp,
+        Lang::PowerShell => Syntax::PowerShell,
     };
-    let mut code = String::with_capacity(text.len());
-    let mut no_comments = String::with_capacity(text.len());
-    let mut strings: Vec<Range<usize>> = Vec::new();
-    let mut at = 0;
-    for (region, range) in regions {
-        let piece = &text[at.max(range.start)..range.end];
-        match region {
-            Region::Code => {
-                code.push_str(piece);
-                no_comments.push_str(piece);
-            }
-            Region::Comment => {
-                blank(&mut code, piece);
-                blank(&mut no_comments, piece);
-            }
-            Region::Str => {
-                blank(&mut code, piece);
-                no_comments.push_str(piece);
-                strings.push(range.clone());
-            }
-        }
-        at = range.end;
-    }
-    if at < text.len() {
-        code.push_str(&text[at..]);
-        no_comments.push_str(&text[at..]);
-    }
+    let code = comments::blank_comments_and_strings(text, syntax);
     Masked {
-        code,
-        no_comments,
-        strings,
+        code: code.text,
+        no_comments: comments::blank_comments(text, syntax).text,
+        strings: code.strings,
     }
-}
-
-/// Appends `piece` with every char but line ends replaced by spaces of the
-/// same byte length.
-fn blank(out: &mut String, piece: &str) {
-    for c in piece.chars() {
-        if c == '\n' || c == '\r' {
-            out.push(c);
-        } else {
-            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
-        }
-    }
-}
-
-/// C# comments (`//`, `/* */`) and string contents (`"..."`, `@"..."`,
-/// `$"..."`, `"""raw"""`, `'c'`), in order, covering the whole text.
-fn csharp_regions(text: &str) -> Vec<(Region, Range<usize>)> {
-    let bytes = text.as_bytes();
-    let mut regions = Vec::new();
-    let mut code_start = 0;
-    let mut i = 0;
-    let push =
-        |regions: &mut Vec<(Region, Range<usize>)>, start: usize, region, range: Range<usize>| {
-            if start < range.start {
-                regions.push((Region::Code, start..range.start));
-            }
-            regions.push((region, range));
-        };
-    while i < bytes.len() {
-        let rest = &text[i..];
-        if rest.starts_with("//") {
-            let end = rest.find('\n').map_or(text.len(), |e| i + e);
-            push(&mut regions, code_start, Region::Comment, i..end);
-            i = end;
-            code_start = i;
-        } else if let Some(body) = rest.strip_prefix("/*") {
-            let end = body.find("*/").map_or(text.len(), |e| i + 2 + e + 2);
-            push(&mut regions, code_start, Region::Comment, i..end);
-            i = end;
-            code_start = i;
-        } else if rest.starts_with("\"\"\"") {
-            let quotes = rest.bytes().take_while(|&b| b == b'"').count();
-            let fence = &rest[..quotes];
-            let body = i + quotes;
-            let end = text[body..].find(fence).map_or(text.len(), |e| body + e);
-            push(&mut regions, code_start, Region::Str, body..end);
-            i = (end + quotes).min(text.len());
-            code_start = end;
-        } else if rest.starts_with("@\"") || rest.starts_with("$@\"") || rest.starts_with("@$\"") {
-            let body = i + rest.find('"').map_or(0, |q| q + 1);
-            let mut j = body;
-            while j < bytes.len() {
-                if bytes[j] == b'"' {
-                    if bytes.get(j + 1) == Some(&b'"') {
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                j += 1;
-            }
-            push(&mut regions, code_start, Region::Str, body..j);
-            code_start = j;
-            i = (j + 1).min(text.len());
-        } else if bytes[i] == b'"' || bytes[i] == b'\'' {
-            let quote = bytes[i];
-            let body = i + 1;
-            let mut j = body;
-            while j < bytes.len() && bytes[j] != quote && bytes[j] != b'\n' {
-                j += if bytes[j] == b'\\' { 2 } else { 1 };
-            }
-            let j = j.min(bytes.len());
-            push(&mut regions, code_start, Region::Str, body..j);
-            code_start = j;
-            i = (j + 1).min(text.len());
-        } else {
-            i += rest.chars().next().map_or(1, char::len_utf8);
-        }
-    }
-    regions
-}
-
-/// PowerShell comments (`#`, `<# #>`) and string contents (`'...'`,
-/// `"..."`, here-strings `@'...'@` / `@"..."@`), in order.
-fn powershell_regions(text: &str) -> Vec<(Region, Range<usize>)> {
-    let bytes = text.as_bytes();
-    let mut regions = Vec::new();
-    let mut code_start = 0;
-    let mut i = 0;
-    let push =
-        |regions: &mut Vec<(Region, Range<usize>)>, start: usize, region, range: Range<usize>| {
-            if start < range.start {
-                regions.push((Region::Code, start..range.start));
-            }
-            regions.push((region, range));
-        };
-    while i < bytes.len() {
-        let rest = &text[i..];
-        let token_start = i == 0
-            || matches!(
-                bytes[i - 1],
-                b' ' | b'\t'
-                    | b'\r'
-                    | b'\n'
-                    | b';'
-                    | b'('
-                    | b')'
-                    | b'{'
-                    | b'}'
-                    | b'|'
-                    | b'='
-                    | b','
-            );
-        if let Some(body) = rest.strip_prefix("<#") {
-            let end = body.find("#>").map_or(text.len(), |e| i + 2 + e + 2);
-            push(&mut regions, code_start, Region::Comment, i..end);
-            i = end;
-            code_start = i;
-        } else if bytes[i] == b'#' && token_start {
-            let end = rest.find('\n').map_or(text.len(), |e| i + e);
-            push(&mut regions, code_start, Region::Comment, i..end);
-            i = end;
-            code_start = i;
-        } else if rest.starts_with("@'") || rest.starts_with("@\"") {
-            let quote = &rest[1..2];
-            let terminator = format!("\n{quote}@");
-            let body = i + 2;
-            let end = text[body..]
-                .find(&terminator)
-                .map_or(text.len(), |e| body + e + 1);
-            push(&mut regions, code_start, Region::Str, body..end);
-            code_start = end;
-            i = (end + 2).min(text.len());
-        } else if bytes[i] == b'\'' || bytes[i] == b'"' {
-            let quote = bytes[i];
-            let body = i + 1;
-            let mut j = body;
-            while j < bytes.len() {
-                if bytes[j] == b'`' && quote == b'"' {
-                    j += 2;
-                    continue;
-                }
-                if bytes[j] == quote {
-                    if bytes.get(j + 1) == Some(&quote) {
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                j += 1;
-            }
-            let j = j.min(bytes.len());
-            push(&mut regions, code_start, Region::Str, body..j);
-            code_start = j;
-            i = (j + 1).min(text.len());
-        } else {
-            i += rest.chars().next().map_or(1, char::len_utf8);
-        }
-    }
-    regions
 }
 
 /// The facts of C# or PowerShell code.
