@@ -9,6 +9,9 @@
 
 use std::ops::Range;
 
+use crate::facts::Problem;
+use crate::span::Span;
+
 /// The comment and string syntax of a language family.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Syntax {
@@ -46,6 +49,22 @@ pub struct Blanked {
 }
 
 impl Blanked {
+    /// The problem to report when a comment or string never closes: at its
+    /// opening delimiter, saying what (`what`) was not read after it.
+    pub fn unclosed_problem(
+        &self,
+        path: &std::sync::Arc<str>,
+        opener: &str,
+        rest: &str,
+    ) -> Option<Problem> {
+        let open = self.unclosed.clone()?;
+        Some(Problem::at(
+            path,
+            Span::new(open.start, open.end),
+            format!("this {opener} is never closed; the rest of the {rest} was not read"),
+        ))
+    }
+
     /// Whether byte `at` of `original` was blanked (it lies in a comment,
     /// or in a string body when strings were blanked).
     pub fn is_blanked(&self, original: &str, at: usize) -> bool {

@@ -18,7 +18,7 @@
 use std::ops::Range;
 
 use crate::extract::comments::{self, Syntax};
-use crate::facts::{Extraction, Fact, FactKind, Problem};
+use crate::facts::{Extraction, Fact, FactKind};
 use crate::source::SourceFile;
 use crate::span::Span;
 use crate::version::Version;
@@ -43,13 +43,11 @@ pub fn extract(source: &SourceFile) -> Extraction {
         Syntax::Groovy
     };
     let blanked = comments::blank_comments(text, syntax);
-    if let Some(open) = blanked.unclosed {
-        extraction.problems.push(Problem::at(
-            &source.path,
-            Span::new(open.start, open.end),
-            "this comment or string is never closed; the rest of the script was not read",
-        ));
-    }
+    extraction.problems.extend(blanked.unclosed_problem(
+        &source.path,
+        "comment or string",
+        "script",
+    ));
     for (setting, range, value) in targets(&blanked.text) {
         extraction.facts.push(
             Fact::new(

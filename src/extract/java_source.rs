@@ -30,7 +30,7 @@ use std::ops::Range;
 
 use crate::extract::comments::{self, Syntax};
 use crate::extract::{java, tls};
-use crate::facts::{Extraction, Fact, FactKind, Problem};
+use crate::facts::{Extraction, Fact, FactKind};
 use crate::source::SourceFile;
 use crate::span::Span;
 
@@ -66,13 +66,9 @@ pub fn extract(source: &SourceFile) -> Extraction {
         _ => Syntax::Java,
     };
     let blanked = comments::blank_comments(text, syntax);
-    if let Some(open) = blanked.unclosed {
-        extraction.problems.push(Problem::at(
-            &source.path,
-            Span::new(open.start, open.end),
-            "this comment or string is never closed; the rest of the file was not read",
-        ));
-    }
+    extraction
+        .problems
+        .extend(blanked.unclosed_problem(&source.path, "comment or string", "file"));
     let code = blanked.text.as_str();
     // Settings are code: a match that starts inside a string literal (a
     // log message quoting `SSLContext.getInstance("TLSv1")`) is prose.

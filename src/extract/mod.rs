@@ -26,6 +26,7 @@ pub mod gradle;
 pub mod java;
 pub mod java_source;
 pub mod jks;
+pub mod json;
 pub mod maven;
 pub mod mule;
 pub mod mule_descriptors;

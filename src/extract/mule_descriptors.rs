@@ -10,11 +10,10 @@
 use std::ops::Range;
 
 use jsonc_parser::ast::{ObjectProp, Value};
-use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 
 use crate::extract::mule::MULE_RUNTIME;
-use crate::extract::{java, properties, tls};
-use crate::facts::{Extraction, Fact, FactKind, Problem};
+use crate::extract::{java, json, properties, tls};
+use crate::facts::{Extraction, Fact, FactKind};
 use crate::source::SourceFile;
 use crate::span::Span;
 use crate::version::Version;
@@ -27,39 +26,14 @@ pub fn extract_artifact(source: &SourceFile) -> Extraction {
     let mut out = Extraction::default();
     let text = &*source.text;
     // The descriptor is strict JSON; Mule rejects comments and trailing commas.
-    let strict = ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    let parsed = match parse_to_ast(text, &CollectOptions::default(), &strict) {
+    let parsed = match json::parse_strict(source) {
         Ok(parsed) => parsed,
-        Err(error) => {
-            let range = error.range();
-            let span = Span::new(range.start.min(text.len()), range.end.min(text.len()));
-            let span = if text.is_char_boundary(span.start as usize)
-                && text.is_char_boundary(span.end as usize)
-            {
-                span
-            } else {
-                Span::new(0, 0)
-            };
-            out.problems.push(Problem::at(
-                &source.path,
-                span,
-                format!("malformed JSON: {}", error.kind()),
-            ));
+        Err(problem) => {
+            out.problems.push(problem);
             return out;
         }
     };
-    let Some(Value::Object(object)) = parsed.value else {
+    let Some(Value::Object(object)) = parsed else {
         return out;
     };
     for property in &object.properties {

@@ -21,7 +21,7 @@ use std::ops::Range;
 
 use crate::extract::comments::{self, Syntax};
 use crate::extract::environment;
-use crate::facts::{Extraction, Fact, FactKind, Problem};
+use crate::facts::{Extraction, Fact, FactKind};
 use crate::source::SourceFile;
 use crate::span::Span;
 
@@ -41,13 +41,11 @@ pub fn extract(source: &SourceFile) -> Extraction {
         return extraction;
     }
     let blanked = comments::blank_comments(text, Syntax::JavaScript);
-    if let Some(open) = blanked.unclosed {
-        extraction.problems.push(Problem::at(
-            &source.path,
-            Span::new(open.start, open.end),
-            "this comment or template literal is never closed; the rest of the file was not read",
-        ));
-    }
+    extraction.problems.extend(blanked.unclosed_problem(
+        &source.path,
+        "comment or template literal",
+        "file",
+    ));
     let code = blanked.text.as_str();
     // Settings are code: a match that starts inside a string (a template
     // literal quoting `rejectUnauthorized: false`) is prose.

@@ -23,7 +23,7 @@
 use std::ops::Range;
 
 use crate::extract::comments::{self, Syntax};
-use crate::facts::{Extraction, Fact, FactKind, Problem};
+use crate::facts::{Extraction, Fact, FactKind};
 use crate::source::SourceFile;
 use crate::span::Span;
 
@@ -44,13 +44,9 @@ pub fn extract(source: &SourceFile) -> Extraction {
         return extraction;
     }
     let code = comments::blank_comments_and_strings(text, Syntax::Python);
-    if let Some(open) = code.unclosed {
-        extraction.problems.push(Problem::at(
-            &source.path,
-            Span::new(open.start, open.end),
-            "this string is never closed; the rest of the file was not read",
-        ));
-    }
+    extraction
+        .problems
+        .extend(code.unclosed_problem(&source.path, "string", "file"));
     let mut facts = Vec::new();
     protocols(&code.text, &mut facts);
     verification(&code.text, &mut facts);

@@ -12,13 +12,13 @@
 use std::ops::Range;
 
 use jsonc_parser::ast::{ObjectPropName, Value};
-use jsonc_parser::{CollectOptions, ParseOptions};
+
 use roxmltree::{Document, Node};
 
 use crate::extract::java::Clue;
 use crate::extract::script::Spanned;
-use crate::extract::secrets;
 use crate::extract::xml_value::RawValue;
+use crate::extract::{json, secrets};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -179,33 +179,14 @@ pub fn extract_xml(doc: &Document<'_>, source: &SourceFile, out: &mut Extraction
 pub fn extract_sfdx_project(source: &SourceFile) -> Extraction {
     let mut out = Extraction::default();
     let text = &*source.text;
-    let strict = ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    let parsed = match jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict) {
+    let parsed = match json::parse_strict(source) {
         Ok(parsed) => parsed,
-        Err(error) => {
-            let range = error.range();
-            let start = floor_char_boundary(text, range.start);
-            let end = floor_char_boundary(text, range.end.max(range.start)).max(start);
-            out.problems.push(Problem::at(
-                &source.path,
-                Span::new(start, end),
-                format!("malformed JSON: {}", error.kind()),
-            ));
+        Err(problem) => {
+            out.problems.push(problem);
             return out;
         }
     };
-    let Some(Value::Object(object)) = parsed.value else {
+    let Some(Value::Object(object)) = parsed else {
         return out;
     };
     for property in &object.properties {
@@ -600,14 +581,6 @@ fn is_16_byte_key(key: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
     hex || base64
-}
-
-fn floor_char_boundary(text: &str, mut at: usize) -> usize {
-    at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 #[cfg(test)]
