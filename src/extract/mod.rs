@@ -21,6 +21,7 @@ pub mod curl;
 pub mod der;
 pub mod dockerfile;
 pub mod dotnet;
+pub mod endpoint;
 pub mod environment;
 pub mod gradle;
 pub mod java;
@@ -124,8 +125,10 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
 }
 
 /// Sets the origin of every fact, relates runtime facts to the client the
-/// same file runs, and drops duplicates (a literal reached twice, through an
-/// assignment and through its use, is one fact).
+/// same file runs, gives every endpoint the `environment` its host names
+/// (one place for every extractor; see [`endpoint`]), and drops duplicates
+/// (a literal reached twice, through an assignment and through its use, is
+/// one fact).
 fn finish(extraction: &mut Extraction, source: &SourceFile) {
     let runs_anaplan_connect = extraction.facts.iter().any(|fact| {
         matches!(
@@ -141,6 +144,12 @@ fn finish(extraction: &mut Extraction, source: &SourceFile) {
             && fact.attr("product").is_none()
         {
             fact.attributes.insert("product", anaplan_connect::PRODUCT);
+        }
+        if fact.kind == FactKind::EndpointUrl
+            && fact.attr("service") != Some("proxy")
+            && let Some(environment) = endpoint::environment(&fact.value)
+        {
+            fact.attributes.insert_default("environment", environment);
         }
         seen.insert((
             fact.kind,
