@@ -140,4 +140,78 @@ mod tests {
             assert!(!is_placeholder(value), "{value:?}");
         }
     }
+
+    /// The placeholder forms the issue names, one case each, in the shapes
+    /// configs write them.
+    #[test]
+    fn issue_placeholder_forms() {
+        let cases: [(&str, &[&str]); 9] = [
+            (
+                "${VAR}",
+                &[
+                    "${ANAPLAN_PASSWORD}",
+                    "\"${KS_PASS:-}\"",
+                    "${{ secrets.SF_PASSWORD }}",
+                ],
+            ),
+            ("%VAR%", &["%PASS%", "%KeystorePassword%", "!PASS!"]),
+            (
+                "$(...)",
+                &[
+                    "$(vault read -field=password secret/anaplan)",
+                    "$(KEYSTORE_PASSWORD)",
+                    "`pass show ac`",
+                ],
+            ),
+            (
+                "<PASSWORD>",
+                &["<PASSWORD>", "<your-password>", "'<password>'"],
+            ),
+            (
+                "changeme",
+                &["changeme", "CHANGEME", "change_me", "changeit"],
+            ),
+            ("empty", &["", "  ", "\"\"", "''"]),
+            (
+                "ENC(...) (Jasypt)",
+                &["ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)"],
+            ),
+            (
+                "Mule secure properties",
+                &["![r1dVCKTbbkThxo4ITNeuWw==]", "${secure::anaplan.password}"],
+            ),
+            (
+                "Data Loader ciphertext",
+                &["e8a68b73992a7a54c2b1d6a9f0c3e5b7a1d4c6e8f0a2b4c6"],
+            ),
+        ];
+        for (form, values) in cases {
+            for value in values {
+                assert!(is_placeholder(value), "{form}: {value:?}");
+            }
+        }
+    }
+
+    /// Spring Cloud Config ciphertext (`{cipher}...`) is encrypted, but it
+    /// is read as a secret today.
+    #[test]
+    fn spring_cipher_values_are_read_as_secrets_today() {
+        assert!(!is_placeholder("{cipher}AQA3hWmUr5JXz6hfdJh5ZvQ4O2mXm"));
+    }
+
+    /// Near misses: literal values that merely contain a placeholder-like
+    /// piece are still secrets, and Jasypt's `DEC(...)` holds plaintext.
+    #[test]
+    fn near_misses_stay_secrets() {
+        for value in [
+            "Pa55word!2024",
+            "change-me-Please-7",
+            "ENCRYPTED-Looking-pw",
+            "DEC(Plain-pw-1)",
+            "secret123",
+            "<Pa55>word",
+        ] {
+            assert!(!is_placeholder(value), "{value:?}");
+        }
+    }
 }
