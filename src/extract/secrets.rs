@@ -42,8 +42,10 @@ fn words(name: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Whether `value` is not a literal secret: empty, a reference to a variable
 /// or a command (`${VAR}`, `$VAR`, `%VAR%`, `!VAR!`, `$(...)`), a template
-/// marker (`<PASSWORD>`, `{{ pass }}`), a well-known dummy (`changeme`,
-/// `REDACTED`, `xxxx`, `****`), or an encrypted value (`ENC(...)`, `![...]`).
+/// marker (`<PASSWORD>`, `{{ pass }}`, `{password}`, Maven's `@db.password@`),
+/// a well-known dummy (`changeme`, `REDACTED`, `xxxx`, `****`), or an
+/// encrypted value (Jasypt `ENC(...)`, Mule `![...]` and `${secure::...}`,
+/// Spring Cloud Config `{cipher}...`, hex ciphertext).
 pub fn is_placeholder(value: &str) -> bool {
     let value = value.trim().trim_matches(['"', '\'']);
     if value.is_empty() {
@@ -62,7 +64,7 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     let reference = static_regex!(
-        r"\$\{|\$\(|\$[A-Za-z_]|`|%[A-Za-z_~0-9][^%]*%|![A-Za-z_][A-Za-z0-9_]*!|\{\{|^<[^>]*>$|^\[[^\]]*\]$|^ENC\(|^!\[|^\$\$|^secure::"
+        r"\$\{|\$\(|\$[A-Za-z_]|`|%[A-Za-z_~0-9][^%]*%|![A-Za-z_][A-Za-z0-9_]*!|\{\{|^<[^>]*>$|^\[[^\]]*\]$|^ENC\(|^!\[|^\$\$|^secure::|^\{cipher\}|^\{[A-Za-z_][\w.-]*\}$|^@[A-Za-z_][\w.-]*@$"
     );
     if reference.is_match(value) {
         return true;
@@ -192,11 +194,22 @@ mod tests {
         }
     }
 
-    /// Spring Cloud Config ciphertext (`{cipher}...`) is encrypted, but it
-    /// is read as a secret today.
+    /// Spring Cloud Config ciphertext, whole-value templates and Maven
+    /// resource-filtering tokens.
     #[test]
-    fn spring_cipher_values_are_read_as_secrets_today() {
-        assert!(!is_placeholder("{cipher}AQA3hWmUr5JXz6hfdJh5ZvQ4O2mXm"));
+    fn spring_cipher_templates_and_maven_tokens() {
+        for value in [
+            "{cipher}AQA3hWmUr5JXz6hfdJh5ZvQ4O2mXm",
+            "'{cipher}AQA3hWmUr5JXz6hfdJh5ZvQ4O2mXm'",
+            "{password}",
+            "{anaplan.password}",
+            "@db.password@",
+        ] {
+            assert!(is_placeholder(value), "{value:?}");
+        }
+        for value in ["{Pa55}word", "pass@word@", "@Pa55w0rd"] {
+            assert!(!is_placeholder(value), "{value:?}");
+        }
     }
 
     /// Near misses: literal values that merely contain a placeholder-like
