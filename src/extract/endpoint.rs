@@ -22,6 +22,10 @@
 //!   `develop`, `demo`, `free`, `patch` and `trailblaze` partitions of
 //!   `my.salesforce.com` are development orgs.
 
+use std::ops::Range;
+
+use crate::extract::secrets;
+
 /// A production org or tenant.
 pub const PRODUCTION: &str = "production";
 /// A Salesforce sandbox.
@@ -43,6 +47,24 @@ pub fn environment(value: &str) -> Option<&'static str> {
         return salesforce(labels);
     }
     None
+}
+
+/// The byte range of a literal password in a URL's user info
+/// (`https://fred:PASSWORD@host/`), which must never reach an output: the
+/// caller masks it in the `endpoint.url` value and reports it as a
+/// `secret`. `None` without user info, without a password, or when the
+/// password is a placeholder (`${PASS}`).
+pub fn userinfo_password(url: &str) -> Option<Range<usize>> {
+    let after_scheme = url.find("://")? + 3;
+    let rest = &url[after_scheme..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let at = authority.rfind('@')?;
+    let colon = authority[..at].find(':')?;
+    let password = &authority[colon + 1..at];
+    if password.is_empty() || secrets::is_placeholder(password) {
+        return None;
+    }
+    Some(after_scheme + colon + 1..after_scheme + at)
 }
 
 /// The lower-cased host of a URL or bare host, without user info, port or
@@ -111,6 +133,55 @@ fn instance_environment(instance: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_in_user_info() {
+        let password = |url: &str| userinfo_password(url).map(|r| url[r].to_owned());
+        assert_eq!(
+            password("https://fred:Hunter2-x@api.anaplan.com/2/0").as_deref(),
+            Some("Hunter2-x")
+        );
+        assert_eq!(
+            password("http://proxy-user:p@ss:w0rd@proxy.example.com:3128").as_deref(),
+            Some("p@ss:w0rd")
+        );
+        for url in [
+            "https://api.anaplan.com",
+            "https://fred@api.anaplan.com",
+            "https://fred:@api.anaplan.com",
+            "https://${USER}:${PASS}@api.anaplan.com",
+            "https://api.anaplan.com/path?x=a:b@c",
+            "api.anaplan.com",
+        ] {
+            assert_eq!(password(url), None, "{url}");
+        }
+    }
+
+    #[test]
+    fn url_passwords_are_masked_in_the_endpoint_and_reported_as_secrets() {
+        use crate::classify::FileKind;
+        use crate::extract::{NoIncludes, extract};
+        use crate::facts::FactKind;
+        use crate::source::SourceFile;
+
+        let text = "./AnaplanClient.sh -service https://fred:Hunter2-x@api.anaplan.com -W\n";
+        let source = SourceFile::new("run.sh", text);
+        let extraction = extract(FileKind::Shell, &source, &NoIncludes);
+        let endpoint = extraction
+            .facts
+            .iter()
+            .find(|f| f.kind == FactKind::EndpointUrl)
+            .expect("an endpoint");
+        assert_eq!(endpoint.value, "https://fred:****@api.anaplan.com");
+        assert_eq!(endpoint.attr("environment"), Some(PRODUCTION));
+        let secret = extraction
+            .facts
+            .iter()
+            .find(|f| f.kind == FactKind::Secret)
+            .expect("a secret");
+        assert_eq!(&text[secret.span.range()], "Hunter2-x");
+        assert_eq!(secret.attr("reason"), Some("url-userinfo"));
+    }
 
     #[test]
     fn anaplan_hosts() {

@@ -126,10 +126,17 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
 
 /// Sets the origin of every fact, relates runtime facts to the client the
 /// same file runs, gives every endpoint the `environment` its host names
-/// (one place for every extractor; see [`endpoint`]), and drops duplicates
-/// (a literal reached twice, through an assignment and through its use, is
-/// one fact).
+/// and masks a password in its user info (one place for every extractor;
+/// see [`endpoint`]), and drops duplicates (a literal reached twice,
+/// through an assignment and through its use, is one fact).
 fn finish(extraction: &mut Extraction, source: &SourceFile) {
+    let url_passwords: Vec<Fact> = extraction
+        .facts
+        .iter_mut()
+        .filter(|fact| fact.kind == FactKind::EndpointUrl)
+        .filter_map(mask_url_password)
+        .collect();
+    extraction.facts.extend(url_passwords);
     let runs_anaplan_connect = extraction.facts.iter().any(|fact| {
         matches!(
             fact.kind,
@@ -160,6 +167,25 @@ fn finish(extraction: &mut Extraction, source: &SourceFile) {
     });
     extraction.facts.sort();
     extraction.problems.sort();
+}
+
+/// Masks the literal password of an endpoint URL's user info in its value
+/// and returns it as a `secret` fact: at the password's bytes when the span
+/// covers the URL byte for byte, else (an escaped URL in a properties file)
+/// on the whole URL, so the rendered source never shows it either.
+fn mask_url_password(fact: &mut Fact) -> Option<Fact> {
+    let range = endpoint::userinfo_password(&fact.value)?;
+    let span = if fact.span.len() == fact.value.len() {
+        crate::span::Span::new(
+            fact.span.start as usize + range.start,
+            fact.span.start as usize + range.end,
+        )
+    } else {
+        fact.span
+    };
+    fact.value.replace_range(range, crate::facts::MASK);
+    let setting = fact.attr("setting").unwrap_or("URL").to_owned();
+    Some(Fact::secret(&fact.path, span, setting).with("reason", "url-userinfo"))
 }
 
 /// Makes a fact from a clue found in `text`, which starts at byte `offset`
