@@ -157,7 +157,94 @@ fn demo_scan_is_deterministic_and_masks_secrets() {
             "human output leaks {canary}"
         );
     }
-    assert!(human.stdout.contains("secrets.plaintext-secret"));
+    // Both demo passwords sit in jobs that call api.anaplan.com.
+    let doc: serde_json::Value = serde_json::from_str(&first.stdout).unwrap();
+    let production: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "secrets.plaintext-secret-production")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        production,
+        [
+            "anaplan/legacy-import/legacy_import.sh",
+            "anaplan/windows-export/config.bat"
+        ]
+    );
+    assert_eq!(doc["summary"]["errors"], 24);
+    assert_eq!(doc["summary"]["warnings"], 3);
+    assert!(human.stdout.contains("secrets.plaintext-secret-production"));
+}
+
+#[test]
+fn secrets_next_to_production_endpoints_are_masked_in_every_output() {
+    let dir = repo(&[
+        (
+            "jobs/nightly.sh",
+            "#!/bin/sh\n. ./config/credentials.sh\n./AnaplanClient.sh -service https://api.anaplan.com -auth https://auth.anaplan.com -user \"integration@example.com:${ANAPLAN_PASSWORD}\" -W\n",
+        ),
+        (
+            "jobs/config/credentials.sh",
+            "ANAPLAN_PASSWORD=canary-Prod-7731\n",
+        ),
+        (
+            "jobs/proxy.sh",
+            "./AnaplanClient.sh -service https://fred:canary-Url-5520@api.anaplan.com -W\n",
+        ),
+        (
+            "dataloader/config.properties",
+            "sfdc.endpoint=https://login.salesforce.com\nsfdc.password=canary-Sfdc-9034\n",
+        ),
+    ]);
+    let canaries = ["canary-Prod-7731", "canary-Url-5520", "canary-Sfdc-9034"];
+    let json = run(connlint()
+        .args(["check", "--format", "json"])
+        .arg(dir.path()));
+    assert_eq!(json.code, 1, "{}", json.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let production: Vec<(&str, &str)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["fact"]["kind"] == "secret")
+        .map(|f| (f["rule"].as_str().unwrap(), f["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        production,
+        [
+            (
+                "secrets.plaintext-secret-production",
+                "dataloader/config.properties"
+            ),
+            (
+                "secrets.plaintext-secret-production",
+                "jobs/config/credentials.sh"
+            ),
+            ("secrets.plaintext-secret-production", "jobs/proxy.sh"),
+        ],
+        "{}",
+        json.stdout
+    );
+    let human = run(connlint().arg("check").arg(dir.path()));
+    assert!(
+        human.stdout.contains("ANAPLAN_PASSWORD=****************\n"),
+        "{}",
+        human.stdout
+    );
+    let mut outputs = vec![json.stdout, human.stdout, human.stderr];
+    for format in ["table", "json", "csv"] {
+        let facts = run(connlint()
+            .args(["facts", "--format", format])
+            .arg(dir.path()));
+        outputs.push(facts.stdout);
+    }
+    for output in &outputs {
+        for canary in canaries {
+            assert!(!output.contains(canary), "{canary} leaked:\n{output}");
+        }
+    }
 }
 
 #[test]
@@ -579,7 +666,8 @@ fn certificates_are_read_linked_and_judged_without_leaking_key_material() {
             "jobs/run.sh",
             2,
         ),
-        ("secrets.plaintext-secret", "jobs/run.sh", 2),
+        // The same file calls api.anaplan.com: a production secret.
+        ("secrets.plaintext-secret-production", "jobs/run.sh", 2),
     ];
     let expected: Vec<(String, String, u64)> = expected
         .iter()
