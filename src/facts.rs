@@ -21,6 +21,10 @@ pub enum FactKind {
     /// A Java runtime (or compile target, see attribute `source`) version.
     #[serde(rename = "java.version")]
     JavaVersion,
+    /// The Java extension mechanism in use: a file copied into a Java
+    /// home's `lib/ext`, or `-Djava.ext.dirs=` (both gone since Java 9).
+    #[serde(rename = "java.ext_dir")]
+    JavaExtDir,
     /// A TLS protocol version a setting enables, disables, caps or forces.
     #[serde(rename = "tls.protocol")]
     TlsProtocol,
@@ -71,8 +75,9 @@ pub enum FactKind {
 
 impl FactKind {
     /// Every kind, in documentation order.
-    pub const ALL: [FactKind; 16] = [
+    pub const ALL: [FactKind; 17] = [
         FactKind::JavaVersion,
+        FactKind::JavaExtDir,
         FactKind::TlsProtocol,
         FactKind::TlsVerification,
         FactKind::TlsCipher,
@@ -94,6 +99,7 @@ impl FactKind {
     pub fn name(self) -> &'static str {
         match self {
             FactKind::JavaVersion => "java.version",
+            FactKind::JavaExtDir => "java.ext_dir",
             FactKind::TlsProtocol => "tls.protocol",
             FactKind::TlsVerification => "tls.verification",
             FactKind::TlsCipher => "tls.cipher",

@@ -108,7 +108,7 @@ pub fn command_words(line: &str) -> Vec<Range<usize>> {
 }
 
 /// Words that end one command and start the next.
-fn is_separator(word: &str) -> bool {
+pub(crate) fn is_separator(word: &str) -> bool {
     matches!(
         word,
         "&&" | "||" | ";" | "|" | "&" | "(" | ")" | "`" | "$(" | "then" | "do" | "else"
@@ -116,7 +116,7 @@ fn is_separator(word: &str) -> bool {
 }
 
 /// Words that run the command after them.
-fn is_wrapper(word: &str) -> bool {
+pub(crate) fn is_wrapper(word: &str) -> bool {
     matches!(
         word,
         "sudo" | "exec" | "nohup" | "time" | "command" | "xargs" | "!"

@@ -19,7 +19,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::extract::{
-    activemq, boomi, curl, environment, fact_from_clue, java, secrets, version_files,
+    activemq, boomi, curl, environment, fact_from_clue, java, java_ext, secrets, version_files,
 };
 use crate::extract::{anaplan_connect, salesforce};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
@@ -698,7 +698,11 @@ impl<'a> Build<'a> {
             "ARG" => self.arg(instruction),
             "ENV" => self.env(instruction),
             "RUN" => self.command(instruction, Some("package")),
-            "CMD" | "ENTRYPOINT" | "ADD" | "COPY" => self.command(instruction, Some("java-path")),
+            "CMD" | "ENTRYPOINT" => self.command(instruction, Some("java-path")),
+            "ADD" | "COPY" => {
+                self.command(instruction, Some("java-path"));
+                self.copy_into_ext(instruction);
+            }
             "HEALTHCHECK" => self.command(instruction, None),
             "ONBUILD" => self.onbuild(instruction),
             _ if INSTRUCTIONS.contains(&keyword) => {}
@@ -983,6 +987,9 @@ impl<'a> Build<'a> {
             None => self.read(&instruction.args, Mode::Shell, false),
         };
         self.downloads(&texts, is_exec);
+        if matches!(instruction.keyword.as_str(), "RUN" | "CMD" | "ENTRYPOINT") {
+            self.ext_copies(&texts, is_exec);
+        }
         for text in &texts {
             self.jvm_options(text);
             self.anaplan_connect(text);
@@ -1030,6 +1037,101 @@ impl<'a> Build<'a> {
                 if let Some(fact) = fact_at(clue, text, &path) {
                     self.push(fact);
                 }
+            }
+        }
+    }
+
+    /// `COPY`/`ADD` into a Java home's `lib/ext`: the last word is the
+    /// destination (`--from`, `--chown` and other flags aside; heredoc
+    /// copies write text, not jars). Unknown variables stay as written, so
+    /// the span shows `$JAVA_HOME/lib/ext/` whether or not the Dockerfile
+    /// sets `JAVA_HOME` itself (the base image usually does).
+    fn copy_into_ext(&mut self, instruction: &Instruction) {
+        // Flags come first, even before a JSON array: `COPY --chown=a:b ["x", "y"]`.
+        let args = &instruction.args;
+        let mut at = 0;
+        loop {
+            while args.get(at).is_some_and(|&(_, c)| c.is_whitespace()) {
+                at += 1;
+            }
+            let flag = args.get(at).is_some_and(|&(_, c)| c == '-')
+                && args.get(at + 1).is_some_and(|&(_, c)| c == '-');
+            if !flag {
+                break;
+            }
+            while args.get(at).is_some_and(|&(_, c)| !c.is_whitespace()) {
+                at += 1;
+            }
+        }
+        let rest = args.get(at..).unwrap_or_default();
+        let words = match exec_form(rest) {
+            Some(items) => items,
+            None => self
+                .read(rest, Mode::Shell, false)
+                .pop()
+                .unwrap_or_default()
+                .words(),
+        };
+        if words.iter().any(|w| w.text.starts_with("<<")) {
+            return;
+        }
+        let words: Vec<&Mapped> = words.iter().filter(|w| !w.text.starts_with("--")).collect();
+        let [first, .., dest] = words.as_slice() else {
+            return;
+        };
+        if java_ext::ext_dir_segment(&dest.text).is_none() {
+            return;
+        }
+        let Some(span) = dest.span_of(0..dest.text.len()) else {
+            return;
+        };
+        let Some(written) = self.source.text.get(span.range()) else {
+            return;
+        };
+        let fact = Fact::new(FactKind::JavaExtDir, written, &self.source.path, span)
+            .with("source", java_ext::COPY)
+            .with("setting", instruction.keyword.as_str())
+            .with("file", java_ext::file_name(&first.text));
+        self.push(fact);
+    }
+
+    /// `cp`, `mv`, `curl -o`, ... into a Java home's `lib/ext` in `RUN`,
+    /// `CMD` or `ENTRYPOINT`: per line of a shell form (heredoc lines are
+    /// commands of their own), or the exec-form array.
+    fn ext_copies(&mut self, texts: &[Mapped], is_exec: bool) {
+        let mut found = Vec::new();
+        if is_exec {
+            let words: Vec<&str> = texts.iter().map(|t| t.text.as_str()).collect();
+            for located in java_ext::copies(&words) {
+                if let Some(text) = texts.get(located.word) {
+                    found.push((text, located.clue));
+                }
+            }
+        } else {
+            for text in texts {
+                let mut line_start = 0;
+                for line in text.text.split_inclusive('\n') {
+                    let ranges = curl::command_words(line);
+                    let words: Vec<&str> = ranges.iter().map(|r| &line[r.clone()]).collect();
+                    for located in java_ext::copies(&words) {
+                        let Some(range) = ranges.get(located.word) else {
+                            continue;
+                        };
+                        let mut clue = located.clue;
+                        let at = line_start + range.start;
+                        clue.range = clue.range.start + at..clue.range.end + at;
+                        found.push((text, clue));
+                    }
+                    line_start += line.len();
+                }
+            }
+        }
+        for (text, clue) in found {
+            if let Some(mut fact) = fact_at(clue, text, &self.source.path)
+                && let Some(written) = self.source.text.get(fact.span.range())
+            {
+                written.clone_into(&mut fact.value);
+                self.push(fact);
             }
         }
     }

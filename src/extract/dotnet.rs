@@ -19,6 +19,7 @@ use roxmltree::{Document, Node};
 use crate::extract::batch;
 use crate::extract::comments::{self, Syntax};
 use crate::extract::java::Clue;
+use crate::extract::java_ext;
 use crate::extract::salesforce;
 use crate::extract::xml_value::RawValue;
 use crate::facts::{Extraction, Fact, FactKind, Problem};
@@ -71,6 +72,8 @@ pub fn extract_powershell(source: &SourceFile) -> Extraction {
     let masked = mask(&source.text, Lang::PowerShell);
     let mut out = code(source, &masked, Lang::PowerShell);
     registry_commands(&masked.no_comments, &source.path, &mut out);
+    out.facts
+        .extend(java_ext::powershell(&masked.no_comments, &source.path));
     out
 }
 

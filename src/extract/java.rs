@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::extract::{secrets, tls};
+use crate::extract::{java_ext, secrets, tls};
 use crate::facts::FactKind;
 
 /// Something found in a piece of text, located by a byte range of it.
@@ -96,8 +96,10 @@ pub fn java_versions(text: &str) -> Vec<Clue> {
 
 /// Clues in JVM options: `-Dhttps.protocols=TLSv1,TLSv1.1` and
 /// `-Djdk.tls.client.protocols=...` (one `tls.protocol` per item),
-/// `-Djavax.net.ssl.keyStore=...` (a `cert.reference`) and key or trust
-/// store passwords (a `secret`, unless a placeholder).
+/// `-Djavax.net.ssl.keyStore=...` (a `cert.reference`), key or trust
+/// store passwords (a `secret`, unless a placeholder) and
+/// `-Djava.ext.dirs=...` (a `java.ext_dir` on the value, or on the whole
+/// option when the value is empty, which Java 9+ refuses just the same).
 pub fn jvm_options(text: &str) -> Vec<Clue> {
     if !text.contains("-D") {
         return Vec::new();
@@ -142,7 +144,40 @@ pub fn jvm_options(text: &str) -> Vec<Clue> {
             });
         }
     }
+    clues.extend(ext_dirs_options(text));
     clues
+}
+
+/// `-Djava.ext.dirs=DIRS` options.
+fn ext_dirs_options(text: &str) -> Vec<Clue> {
+    if !text.contains("-Djava.ext.dirs=") {
+        return Vec::new();
+    }
+    let option = static_regex!(r#"-Djava\.ext\.dirs=("[^"]*"|'[^']*'|[^\s"'|]*)"#);
+    option
+        .captures_iter(text)
+        .filter_map(|caps| {
+            let (whole, value) = (caps.get(0)?, caps.get(1)?);
+            let mut range = value.range();
+            let raw = value.as_str();
+            if raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\'')) {
+                range = range.start + 1..range.end - 1;
+            }
+            let value = text[range.clone()].to_owned();
+            if value.is_empty() {
+                range = whole.range();
+            }
+            Some(Clue {
+                kind: FactKind::JavaExtDir,
+                range,
+                value,
+                attributes: vec![
+                    ("source", java_ext::JVM_OPTION.to_owned()),
+                    ("setting", java_ext::EXT_DIRS.to_owned()),
+                ],
+            })
+        })
+        .collect()
 }
 
 /// One `tls.protocol` clue per protocol named in a list (`TLSv1,TLSv1.1`),
@@ -254,5 +289,23 @@ mod tests {
         assert_eq!(&text[clues[0].range.clone()], "/etc/ac/client.jks");
         assert_eq!(clues[1].kind, FactKind::Secret);
         assert_eq!(&text[clues[1].range.clone()], "S3cret");
+    }
+
+    #[test]
+    fn ext_dirs_options() {
+        let text = "-Xmx1g -Djava.ext.dirs=/opt/app/ext:/opt/bc -Djava.ext.dirs=\"C:\\bc ext\" -Djava.ext.dirs= -Dx=1";
+        let found: Vec<(&str, String)> = jvm_options(text)
+            .into_iter()
+            .map(|c| (&text[c.range.clone()], c.value))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("/opt/app/ext:/opt/bc", "/opt/app/ext:/opt/bc".to_owned()),
+                ("C:\\bc ext", "C:\\bc ext".to_owned()),
+                ("-Djava.ext.dirs=", String::new()),
+            ]
+        );
+        assert!(jvm_options("-Djava.ext.dirsX=1 -Djava.ext.dir=/x").is_empty());
     }
 }

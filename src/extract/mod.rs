@@ -25,6 +25,7 @@ pub mod endpoint;
 pub mod environment;
 pub mod gradle;
 pub mod java;
+pub mod java_ext;
 pub mod java_source;
 pub mod jks;
 pub mod json;

@@ -17,7 +17,9 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::extract::java::{self, Clue};
-use crate::extract::{Includes, activemq, anaplan_connect, curl, environment, salesforce, secrets};
+use crate::extract::{
+    Includes, activemq, anaplan_connect, curl, environment, java_ext, salesforce, secrets,
+};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -416,6 +418,13 @@ impl Interpreter<'_> {
         let words = &words[start..];
         let Some(program) = words.first() else { return };
         let name = program_name(&program.text);
+        // Before the inert commands return: `mv` moves jars into place too.
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        for located in java_ext::copies(&texts) {
+            if let Some(word) = words.get(located.word) {
+                self.emit(word, located.clue);
+            }
+        }
         if is_inert(&name) {
             return;
         }
@@ -495,6 +504,10 @@ impl Interpreter<'_> {
     /// Turns a clue found in `word` into a fact located where its text was
     /// written. Clues on made-up text are dropped: a fact always has a span.
     fn emit(&mut self, word: &Spanned, clue: Clue) {
+        if clue.kind == FactKind::JavaExtDir {
+            self.emit_written(word, clue);
+            return;
+        }
         let Some((file, span)) = word.locate(clue.range.clone()) else {
             return;
         };
@@ -507,6 +520,113 @@ impl Interpreter<'_> {
         }
         self.extraction.facts.push(fact);
     }
+}
+
+impl Interpreter<'_> {
+    /// A `java.ext_dir` clue, located on the destination (or option value)
+    /// as written: the run of bytes written together around its `lib/ext`
+    /// part (or its last byte), widened over the variable references
+    /// written right next to it (`$JAVA_HOME/jre/lib/ext/`, where
+    /// `JAVA_HOME` was assigned on another line). [`Spanned::locate`] would
+    /// stretch such a span from the assignment to the use. The value is the
+    /// text under the span, except an empty `-Djava.ext.dirs=`.
+    fn emit_written(&mut self, word: &Spanned, clue: Clue) {
+        let Some(text) = word.text.get(clue.range.clone()).filter(|t| !t.is_empty()) else {
+            return;
+        };
+        let anchor = java_ext::ext_dir_segment(text)
+            .map_or(clue.range.end, |segment| clue.range.start + segment.end)
+            .saturating_sub(1);
+        let Some(&at) = word.pos.get(anchor) else {
+            return;
+        };
+        if at == SYNTHETIC {
+            return;
+        }
+        let Some(source) = self.files.get(at.file() as usize).map(Arc::clone) else {
+            return;
+        };
+        let positions = word.pos.get(clue.range.clone()).unwrap_or_default();
+        let range = written_run(positions, anchor - clue.range.start, &source.text);
+        let range = widen_over_references(&source.text, range);
+        let span = Span::new(range.start, range.end);
+        let value = if clue.value.is_empty() {
+            String::new()
+        } else {
+            source.text[range].to_owned()
+        };
+        let mut fact = Fact::new(clue.kind, value, &source.path, span);
+        for (key, value) in clue.attributes {
+            fact.attributes.insert(key, value);
+        }
+        self.extraction.facts.push(fact);
+    }
+}
+
+/// The byte range of `text` (the file of `positions[at]`) written together
+/// with byte `at` of a word: neighbours in the word that come from the same
+/// file, in order, with nothing between them but quotes and line
+/// continuations.
+fn written_run(positions: &[Pos], at: usize, text: &str) -> Range<usize> {
+    let Some(&anchor) = positions.get(at) else {
+        return 0..0;
+    };
+    let file = anchor.file();
+    // `text[from..to]` holds nothing but quotes and line continuations
+    // (empty when the bytes are adjacent).
+    let joins = |from: usize, to: usize| {
+        text.get(from..to).is_some_and(|gap| {
+            gap.bytes()
+                .all(|b| matches!(b, b'"' | b'\'' | b'\\' | b'^' | b'\r' | b'\n'))
+        })
+    };
+    let same_file = |p: Pos| p != SYNTHETIC && p.file() == file;
+    let mut start = anchor.offset() as usize;
+    let mut end = start + 1;
+    for &p in positions.get(..at).unwrap_or_default().iter().rev() {
+        if !same_file(p) || !joins(p.offset() as usize + 1, start) {
+            break;
+        }
+        start = p.offset() as usize;
+    }
+    for &p in positions.get(at + 1..).unwrap_or_default() {
+        if !same_file(p) || !joins(end, p.offset() as usize) {
+            break;
+        }
+        end = p.offset() as usize + 1;
+    }
+    start..end
+}
+
+/// `range` widened over variable references written right before and
+/// after it (`$JAVA_HOME`, `${JAVA_HOME}`, `%JAVA_HOME%`, `!X!`, and the
+/// same in double quotes): where a value came through a variable assigned
+/// elsewhere, the span still shows how the destination was written.
+fn widen_over_references(text: &str, range: Range<usize>) -> Range<usize> {
+    let before = static_regex!(
+        r#"(?:"(?:\$\{[A-Za-z_]\w*\}|\$[A-Za-z_]\w*|%[A-Za-z_]\w*%|![A-Za-z_]\w*!)+"|(?:\$\{[A-Za-z_]\w*\}|\$[A-Za-z_]\w*|%[A-Za-z_]\w*%|![A-Za-z_]\w*!)+)$"#
+    );
+    let after = static_regex!(
+        r#"^(?:"(?:\$\{[A-Za-z_]\w*\}|\$[A-Za-z_]\w*|%[A-Za-z_]\w*%|![A-Za-z_]\w*!)+"|(?:\$\{[A-Za-z_]\w*\}|\$[A-Za-z_]\w*|%[A-Za-z_]\w*%|![A-Za-z_]\w*!)+)"#
+    );
+    // A reference is short: look at a bounded window, on char boundaries.
+    let mut window_start = range.start.saturating_sub(128);
+    while !text.is_char_boundary(window_start) {
+        window_start += 1;
+    }
+    let mut window_end = (range.end + 128).min(text.len());
+    while !text.is_char_boundary(window_end) {
+        window_end -= 1;
+    }
+    let start = text
+        .get(window_start..range.start)
+        .and_then(|t| before.find(t))
+        .map_or(range.start, |m| window_start + m.start());
+    let end = text
+        .get(range.end..window_end)
+        .and_then(|t| after.find(t))
+        .map_or(range.end, |m| range.end + m.end());
+    start..end
 }
 
 /// Every prefix followed by every value, at most [`MAX_VARIANTS`].
