@@ -446,7 +446,6 @@ impl Interpreter<'_> {
             let path_like = (i == 0 && is_java_program(&name)) || word.text.contains(['/', '\\']);
             self.scan_word(word, path_like, "java-path");
         }
-        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
         let located = anaplan_connect::analyze_command(&texts)
             .into_iter()
             .chain(curl::analyze(&texts));
@@ -549,11 +548,16 @@ impl Interpreter<'_> {
         let positions = word.pos.get(clue.range.clone()).unwrap_or_default();
         let range = written_run(positions, anchor - clue.range.start, &source.text);
         let range = widen_over_references(&source.text, range);
+        // Positions of decoded escapes may not fall on char boundaries:
+        // such a fact is dropped rather than given a broken span.
+        let Some(written) = source.text.get(range.clone()) else {
+            return;
+        };
         let span = Span::new(range.start, range.end);
         let value = if clue.value.is_empty() {
             String::new()
         } else {
-            source.text[range].to_owned()
+            written.to_owned()
         };
         let mut fact = Fact::new(clue.kind, value, &source.path, span);
         for (key, value) in clue.attributes {
