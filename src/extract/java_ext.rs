@@ -495,4 +495,31 @@ mod tests {
             ]
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn copies_into_ext_never_panic_and_spans_stay_valid(
+            kind in proptest::sample::select(vec![0usize, 1, 2, 3]),
+            head in proptest::sample::select(vec![
+                "", "JAVA_HOME=/opt/jdk-11\n", "set JAVA_HOME=C:\\jdk-11\r\n", "FROM eclipse-temurin:11\n",
+                "X=\"$JAVA_HOME\"/jre\nset J=%JAVA_HOME%\\jre\n",
+            ]),
+            command in proptest::sample::select(vec![
+                "cp a.jar ", "xcopy a.jar ", "COPY a.jar ", "RUN cp a.jar ", "Copy-Item a.jar ",
+                "java -Djava.ext.dirs=", "cp -t ", "curl -o ",
+            ]),
+            home in proptest::sample::select(vec![
+                "", "$JAVA_HOME/", "${JAVA_HOME}\\", "%JAVA_HOME%\\", "\"$JAVA_HOME\"/", "/opt/jdk-11/",
+                "$env:JAVA_HOME\\", "!JAVA_HOME!/", "$X", "%J%",
+            ]),
+            dest in "[a-zA-Z0-9/\\\\$%!{}\"' :.é\u{3000}`^_-]{0,12}(jre/)?(lib[/\\\\]ext)?[/\\\\a-z.é\"]{0,6}",
+        ) {
+            use crate::classify::FileKind;
+            let kind = [FileKind::Shell, FileKind::Batch, FileKind::Dockerfile, FileKind::PowerShell][kind];
+            let text = format!("{head}{command}{home}{dest}\n");
+            let source = crate::source::SourceFile::new("t", text.as_str());
+            let extraction = crate::extract::extract(kind, &source, &crate::extract::NoIncludes);
+            proptest::prop_assert!(extraction.spans_are_valid(&text));
+        }
+    }
 }
