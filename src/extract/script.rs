@@ -519,9 +519,7 @@ impl Interpreter<'_> {
         }
         self.extraction.facts.push(fact);
     }
-}
 
-impl Interpreter<'_> {
     /// A `java.ext_dir` clue, located on the destination (or option value)
     /// as written: the run of bytes written together around its `lib/ext`
     /// part (or its last byte), widened over the variable references
