@@ -686,3 +686,62 @@ fn select_and_ignore_accept_tags() {
     assert_eq!(rules(&["--select", "tls"]), ["anaplan.java-below-8u161"]);
     assert_eq!(rules(&["--ignore", "tls"]), ["secrets.plaintext-secret"]);
 }
+
+#[test]
+fn rule_docs_are_generated_from_the_packs_and_checked_for_staleness() {
+    // The committed pages must be what the packs say today.
+    let committed = run(connlint().args(["docs", "docs/rules", "--check", "--no-config"]));
+    assert_eq!(
+        committed.code, 0,
+        "docs/rules is stale; run `cargo run -- docs docs/rules`:\n{}",
+        committed.stdout
+    );
+
+    let dir = TempDir::new().expect("tempdir");
+    let out = dir.path().join("rules");
+    let written = run(connlint().arg("docs").arg(&out).arg("--no-config"));
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let page = std::fs::read_to_string(out.join("java.runtime-below-8.md")).expect("page");
+    assert!(page.starts_with("# java.runtime-below-8\n"), "{page}");
+    assert!(page.contains("| Severity | error |"), "{page}");
+    assert!(page.contains("### Stays quiet"), "{page}");
+    let index = std::fs::read_to_string(out.join("README.md")).expect("index");
+    assert!(
+        index.contains(
+            "| [`anaplan.java-below-8u161`](anaplan.java-below-8u161.md) | error | 2020-10-01 |"
+        ),
+        "{index}"
+    );
+
+    // An edited page and a page of a rule that no longer exists are stale.
+    std::fs::write(out.join("java.runtime-below-8.md"), "edited by hand\n").expect("write");
+    std::fs::write(out.join("old.removed-rule.md"), "gone\n").expect("write");
+    let stale = run(connlint()
+        .arg("docs")
+        .arg(&out)
+        .args(["--check", "--no-config"]));
+    assert_eq!(stale.code, 1, "{}", stale.stdout);
+    assert!(
+        stale.stdout.contains("java.runtime-below-8.md"),
+        "{}",
+        stale.stdout
+    );
+    assert!(
+        stale.stdout.contains("old.removed-rule.md"),
+        "{}",
+        stale.stdout
+    );
+    assert!(stale.stdout.contains("2 of "), "{}", stale.stdout);
+
+    // Writing again repairs both.
+    assert_eq!(
+        run(connlint().arg("docs").arg(&out).arg("--no-config")).code,
+        0
+    );
+    assert!(!out.join("old.removed-rule.md").exists());
+    let again = run(connlint()
+        .arg("docs")
+        .arg(&out)
+        .args(["--check", "--no-config"]));
+    assert_eq!(again.code, 0, "{}", again.stdout);
+}

@@ -30,6 +30,8 @@ pub(crate) enum Command {
     Test(TestArgs),
     /// Print the JSON Schema of the rule-pack format.
     Schema,
+    /// Write a Markdown page per rule, and an index, into a directory.
+    Docs(DocsArgs),
 }
 
 /// Where rules come from.
@@ -147,6 +149,19 @@ pub(crate) struct RulesArgs {
 pub(crate) struct ExplainArgs {
     /// The rule id (e.g. anaplan.java-below-8u161).
     pub(crate) rule: String,
+    /// Rules and configuration.
+    #[command(flatten)]
+    pub(crate) source: RuleSource,
+}
+
+/// `connlint docs`.
+#[derive(Debug, Args)]
+pub(crate) struct DocsArgs {
+    /// Directory for `<rule-id>.md` and `README.md` (created if missing).
+    pub(crate) out: PathBuf,
+    /// Fail instead of writing when a page differs from the packs (for CI).
+    #[arg(long)]
+    pub(crate) check: bool,
     /// Rules and configuration.
     #[command(flatten)]
     pub(crate) source: RuleSource,

@@ -17,6 +17,7 @@ use connlint::report::Emitter;
 use connlint::report::facts::{FactsFormat, write_facts};
 use connlint::report::human::Human;
 use connlint::report::json::Json;
+use connlint::report::rule_doc;
 use connlint::rules::BUILTIN_PACKS;
 use connlint::rules::compile::{CompiledPack, compile_pack, parse_date};
 use connlint::rules::eval::Active;
@@ -26,8 +27,8 @@ use connlint::settings::{Config, DEFAULT_MAX_FILE_SIZE, Named};
 use connlint::{Scan, ScanOptions, scan};
 
 use super::args::{
-    CheckArgs, CheckFormat, Cli, Command, FactsArgs, FactsFormatArg, FailOn, RuleSource, ScanArgs,
-    TestArgs,
+    CheckArgs, CheckFormat, Cli, Command, DocsArgs, FactsArgs, FactsFormatArg, FailOn, RuleSource,
+    ScanArgs, TestArgs,
 };
 
 /// Why a command stopped before doing its work (exit 2).
@@ -62,6 +63,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Explain(args) => explain(&args.rule, &args.source, &mut out),
         Command::Test(args) => test(&args, &mut out),
         Command::Schema => schema(&mut out),
+        Command::Docs(args) => docs(&args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {
@@ -451,20 +453,82 @@ fn explain(id: &str, source: &RuleSource, out: &mut dyn Write) -> Result<u8, Out
             .map(|n| format!(": {n}"))
             .unwrap_or_default();
         writeln!(out, "\nExample {} ({verdict}){name}", i + 1)?;
-        let files: Vec<(String, String)> = example
-            .path
-            .iter()
-            .zip(&example.content)
-            .map(|(p, c)| (p.clone(), c.clone()))
-            .chain(example.files.iter().map(|(p, c)| (p.clone(), c.clone())))
-            .collect();
-        for (path, content) in files {
+        for (path, content) in example.file_texts() {
             writeln!(out, "  --- {path}")?;
             for line in content.lines() {
                 writeln!(out, "  {}", line.trim_end_matches('\r'))?;
             }
         }
     }
+    Ok(0)
+}
+
+/// Writes (or with `--check` compares) one page per rule and an index;
+/// pages of rules that no longer exist are reported as stale too.
+fn docs(args: &DocsArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
+    let loaded = load(&args.source, Path::new("."))?;
+    let mut pages: Vec<(String, String)> = loaded
+        .packs
+        .iter()
+        .flat_map(|p| &p.rules)
+        .map(|rule| (format!("{}.md", rule.id), rule_doc::page(rule)))
+        .collect();
+    pages.push(("README.md".to_owned(), rule_doc::index(&loaded.packs)));
+    let unreadable = |e: io::Error, path: &Path| {
+        Outcome::from(Failure::Usage(format!(
+            "cannot write {}: {e}",
+            path.display()
+        )))
+    };
+    if !args.check {
+        std::fs::create_dir_all(&args.out).map_err(|e| unreadable(e, &args.out))?;
+    }
+    let mut stale = Vec::new();
+    for (name, text) in &pages {
+        let path = args.out.join(name);
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        if args.check {
+            stale.push(name.clone());
+        } else {
+            std::fs::write(&path, text).map_err(|e| unreadable(e, &path))?;
+        }
+    }
+    let expected: std::collections::HashSet<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+    if let Ok(entries) = std::fs::read_dir(&args.out) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".md") && !expected.contains(name.as_str()) {
+                if args.check {
+                    stale.push(name);
+                } else {
+                    std::fs::remove_file(entry.path()).map_err(|e| unreadable(e, &entry.path()))?;
+                }
+            }
+        }
+    }
+    if args.check && !stale.is_empty() {
+        stale.sort();
+        for name in &stale {
+            writeln!(out, "stale {}", args.out.join(name).display())?;
+        }
+        writeln!(
+            out,
+            "{} of {} pages are stale; run `connlint docs {}` to regenerate them",
+            stale.len(),
+            pages.len(),
+            args.out.display()
+        )?;
+        return Ok(1);
+    }
+    writeln!(
+        out,
+        "{} pages {}",
+        pages.len(),
+        if args.check { "up to date" } else { "written" }
+    )?;
     Ok(0)
 }
 

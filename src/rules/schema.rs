@@ -277,6 +277,17 @@ pub struct ExampleSpec {
     pub expect: Vec<ExpectSpec>,
 }
 
+impl ExampleSpec {
+    /// The example's files as (path, text): `content` first (at `path`, or
+    /// `example.txt`), then `files`.
+    pub fn file_texts(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.content
+            .iter()
+            .map(|c| (self.path.as_deref().unwrap_or("example.txt"), c.as_str()))
+            .chain(self.files.iter().map(|(p, c)| (p.as_str(), c.as_str())))
+    }
+}
+
 /// One expected finding.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
