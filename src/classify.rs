@@ -81,6 +81,9 @@ pub enum FileKind {
     WebServer,
     /// JVM option files, one option per line (Boomi's `atom.vmoptions`, `*.vmoptions`).
     VmOptions,
+    /// The client inventory (`connlint-clients.toml`): clients configured
+    /// in vendor UIs, declared by the team.
+    ClientInventory,
 }
 
 impl FileKind {
@@ -120,11 +123,12 @@ impl FileKind {
             FileKind::OpensslConf => "openssl-conf",
             FileKind::WebServer => "web-server",
             FileKind::VmOptions => "vmoptions",
+            FileKind::ClientInventory => "client-inventory",
         }
     }
 
     /// Every kind.
-    pub const ALL: [FileKind; 33] = [
+    pub const ALL: [FileKind; 34] = [
         FileKind::Shell,
         FileKind::Batch,
         FileKind::Properties,
@@ -158,6 +162,7 @@ impl FileKind {
         FileKind::OpensslConf,
         FileKind::WebServer,
         FileKind::VmOptions,
+        FileKind::ClientInventory,
     ];
 
     /// The kind named `name` in a config mapping.
@@ -198,6 +203,7 @@ pub fn by_name(path: &Path) -> Option<FileKind> {
             FileKind::DotnetXml
         }
         "sfdx-project.json" => FileKind::SfdxProject,
+        _ if crate::extract::inventory::is_inventory(&lower) => FileKind::ClientInventory,
         _ if lower.ends_with(".gradle") || lower.ends_with(".gradle.kts") => FileKind::Gradle,
         _ => match lower.rsplit_once('.').map(|(_, ext)| ext) {
             Some("sh" | "bash" | "ksh") => FileKind::Shell,
@@ -339,6 +345,15 @@ mod tests {
         assert_eq!(kind("docker/openssl.cnf"), Some(FileKind::OpensslConf));
         assert_eq!(kind("nginx/nginx.conf"), Some(FileKind::WebServer));
         assert_eq!(kind("Atom/bin/atom.vmoptions"), Some(FileKind::VmOptions));
+        assert_eq!(
+            kind("ops/connlint-clients.toml"),
+            Some(FileKind::ClientInventory)
+        );
+        assert_eq!(
+            kind("ops/emea.connlint-clients.toml"),
+            Some(FileKind::ClientInventory)
+        );
+        assert_eq!(kind("ops/.connlint.toml"), None);
         assert_eq!(kind("httpd/conf.d/ssl.conf"), Some(FileKind::WebServer));
         assert_eq!(
             kind("nginx/sites-available/default"),

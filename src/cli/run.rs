@@ -500,7 +500,9 @@ fn docs(args: &DocsArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
     if let Ok(entries) = std::fs::read_dir(&args.out) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".md") && !expected.contains(name.as_str()) {
+            if Path::new(&name).extension().is_some_and(|e| e == "md")
+                && !expected.contains(name.as_str())
+            {
                 if args.check {
                     stale.push(name);
                 } else {

@@ -23,6 +23,7 @@ pub mod dockerfile;
 pub mod dotnet;
 pub mod environment;
 pub mod gradle;
+pub mod inventory;
 pub mod java;
 pub mod java_source;
 pub mod jks;
@@ -118,6 +119,7 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
         FileKind::CSharp => dotnet::extract_csharp(source),
         FileKind::PowerShell => dotnet::extract_powershell(source),
         FileKind::Registry => dotnet::extract_registry_file(source),
+        FileKind::ClientInventory => inventory::extract(source),
     };
     finish(&mut extraction, source);
     extraction

@@ -121,10 +121,10 @@ fn candidates<'f>(
     by_kind: &'f HashMap<FactKind, Vec<&'f Fact>>,
 ) -> Box<dyn Iterator<Item = &'f Fact> + 'f> {
     match &rule.target {
-        Target::Fact { kind, filters } => Box::new(
-            by_kind
-                .get(kind)
-                .into_iter()
+        Target::Fact { kinds, filters } => Box::new(
+            kinds
+                .iter()
+                .filter_map(|kind| by_kind.get(kind))
                 .flatten()
                 .copied()
                 .filter(move |fact| filters.iter().all(|f| f.accepts(fact))),

@@ -108,10 +108,10 @@ pub struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub since: Option<Spanned<String>>,
-    /// The fact kind the rule looks at (`java.version`, `tls.protocol`, ...). Not used by `regex` rules.
+    /// The fact kind the rule looks at (`java.version`, `tls.protocol`, ...), or a list of kinds (any of them). Not used by `regex` rules.
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub fact: Option<Spanned<String>>,
+    #[schemars(with = "Option<OneOrMany>")]
+    pub fact: Option<Spanned<OneOrMany>>,
     /// Filters on the fact's attributes (and `value`): a string, a list (any of), or a table with `not`, `pattern` or `present`.
     #[serde(default, rename = "where")]
     #[schemars(with = "BTreeMap<String, MatcherSpec>")]
