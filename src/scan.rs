@@ -1,7 +1,7 @@
 //! Stages 1-4 put together: walk, classify, read, extract and evaluate.
 //! The library entry point is [`scan`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -64,77 +64,74 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
     let started = Instant::now();
     let text_rules = TextRules::new(&options.rules, options.packs);
     let mut result = Scan::default();
-    for path in &options.paths {
-        let (includes, outcomes, skipped, root) = if path.is_dir() {
-            let includes = DiskIncludes::new(path, options.max_file_size);
-            let outcomes = Mutex::new(Vec::new());
-            // Read and extract on the walker's threads, as files are found.
-            let skipped = walk::visit(
-                path,
-                options.config.exclude.as_ref(),
-                options.jobs,
-                &|candidate| {
-                    let outcome = read_and_extract(&candidate, options, &text_rules, &includes);
-                    if let Ok(mut outcomes) = outcomes.lock() {
-                        outcomes.push(outcome);
-                    }
-                },
-            );
-            let outcomes = outcomes
-                .into_inner()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            (includes, outcomes, skipped, path.clone())
-        } else {
-            let (root, candidates, skipped) = candidates_for(path, options);
-            let includes = DiskIncludes::new(&root, options.max_file_size);
-            let outcomes: Vec<FileOutcome> = candidates
-                .iter()
-                .map(|candidate| read_and_extract(candidate, options, &text_rules, &includes))
-                .collect();
-            (includes, outcomes, skipped, root)
-        };
-        for (rel, message) in skipped {
-            result
-                .problems
-                .push(Problem::file(&Arc::from(rel.as_str()), message));
-        }
-        let mut facts = Vec::new();
-        let mut certificate_files = BTreeMap::new();
-        for outcome in outcomes {
-            result.files_scanned += usize::from(outcome.scanned);
-            result.problems.extend(outcome.extraction.problems);
-            if let Some(source) = outcome.source {
-                result.sources.insert(Arc::clone(&source.path), source);
-            }
-            if let Some(candidate) = outcome.certificate {
-                certificate_files.insert(candidate.rel, candidate.path);
-            }
-            facts.extend(outcome.extraction.facts);
-        }
-        for (path, source) in includes.loaded() {
-            result.sources.entry(path).or_insert(source);
-        }
-        for target in references::resolve(&mut facts, &root, options.allow_outside) {
-            certificate_files.entry(target.rel).or_insert(target.path);
-        }
-        for (rel, path) in certificate_files {
-            let passwords = references::passwords_for(&rel, &facts, &result.sources);
-            let outcome = read_certificate(&rel, &path, &passwords, options.max_file_size);
-            result.files_scanned += usize::from(outcome.scanned);
-            result.problems.extend(outcome.extraction.problems);
-            if let Some(source) = outcome.source {
-                result.sources.insert(Arc::clone(&source.path), source);
-            }
-            let mut extracted = outcome.extraction.facts;
-            if !passwords.is_empty() {
-                references::mark_password_found(&mut extracted);
-            }
-            facts.extend(extracted);
-        }
-        references::link_certificates(&mut facts);
+    let (dirs, files): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        options.paths.iter().partition(|path| path.is_dir());
+    for path in dirs {
+        let includes = DiskIncludes::new(path, options.max_file_size);
+        let outcomes = Mutex::new(Vec::new());
+        // Read and extract on the walker's threads, as files are found.
+        let skipped = walk::visit(
+            path,
+            options.config.exclude.as_ref(),
+            options.jobs,
+            &|candidate| {
+                let outcome = read_and_extract(&candidate, options, &text_rules, &includes);
+                if let Ok(mut outcomes) = outcomes.lock() {
+                    outcomes.push(outcome);
+                }
+            },
+        );
+        let outcomes = outcomes
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let facts = collect(&mut result, &includes, outcomes, skipped, path, options);
         result.facts.extend(facts);
     }
+    let mut explicit = HashSet::new();
+    for (root, group) in explicit_files(&files, options) {
+        let includes = DiskIncludes::new(&root, options.max_file_size);
+        let outcomes: Vec<FileOutcome> = group
+            .candidates
+            .iter()
+            .map(|candidate| read_and_extract(candidate, options, &text_rules, &includes))
+            .collect();
+        let facts = collect(
+            &mut result,
+            &includes,
+            outcomes,
+            group.skipped,
+            &root,
+            options,
+        );
+        result.facts.extend(facts);
+        // The files next to them (and in their parent directories) give the
+        // conditions of directory-scoped rules; their own findings and
+        // problems are not asked for.
+        let mut context = Scan::default();
+        let outcomes: Vec<FileOutcome> = group
+            .context
+            .iter()
+            .map(|candidate| read_and_extract(candidate, options, &text_rules, &includes))
+            .collect();
+        let facts = collect(
+            &mut context,
+            &includes,
+            outcomes,
+            Vec::new(),
+            &root,
+            options,
+        );
+        result.facts.extend(facts);
+        result.sources.extend(context.sources);
+        explicit.extend(
+            group
+                .candidates
+                .into_iter()
+                .map(|c| Arc::<str>::from(c.rel)),
+        );
+    }
     result.facts.sort();
+    result.facts.dedup();
     result.problems.sort();
     result.problems.dedup();
     let eval_options = EvalOptions {
@@ -143,13 +140,18 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
     };
     let mut findings = eval::evaluate(&options.rules, &result.facts, &eval_options);
     link_to_references(&mut findings, &result.facts);
+    if !explicit.is_empty() {
+        // Findings in the files asked for, or reached from them (a sourced
+        // config file, a referenced certificate repeated on the line).
+        findings.retain(|f| explicit.contains(&f.path) || explicit.contains(&f.fact.origin));
+    }
     let before = findings.len();
     result.findings = findings
         .into_iter()
         .filter(|f| options.config.ignored(&f.rule, &f.path).is_none())
         .collect();
     result.ignored = before - result.findings.len();
-    let referenced: std::collections::HashSet<&str> = result
+    let referenced: HashSet<&str> = result
         .facts
         .iter()
         .map(|f| &*f.path)
@@ -160,6 +162,118 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
         .retain(|path, _| referenced.contains(&**path));
     result.elapsed = started.elapsed();
     result
+}
+
+/// Adds what one root's outcomes read to `result` (counts, problems,
+/// sources), reads the certificate files they found or reference, links
+/// certificates to their users, and returns the root's facts.
+fn collect(
+    result: &mut Scan,
+    includes: &DiskIncludes,
+    outcomes: Vec<FileOutcome>,
+    skipped: Vec<(String, String)>,
+    root: &Path,
+    options: &ScanOptions<'_>,
+) -> Vec<Fact> {
+    for (rel, message) in skipped {
+        result
+            .problems
+            .push(Problem::file(&Arc::from(rel.as_str()), message));
+    }
+    let mut facts = Vec::new();
+    let mut certificate_files = BTreeMap::new();
+    for outcome in outcomes {
+        result.files_scanned += usize::from(outcome.scanned);
+        result.problems.extend(outcome.extraction.problems);
+        if let Some(source) = outcome.source {
+            result.sources.insert(Arc::clone(&source.path), source);
+        }
+        if let Some(candidate) = outcome.certificate {
+            certificate_files.insert(candidate.rel, candidate.path);
+        }
+        facts.extend(outcome.extraction.facts);
+    }
+    for (path, source) in includes.loaded() {
+        result.sources.entry(path).or_insert(source);
+    }
+    for target in references::resolve(&mut facts, root, options.allow_outside) {
+        certificate_files.entry(target.rel).or_insert(target.path);
+    }
+    for (rel, path) in certificate_files {
+        let passwords = references::passwords_for(&rel, &facts, &result.sources);
+        let outcome = read_certificate(&rel, &path, &passwords, options.max_file_size);
+        result.files_scanned += usize::from(outcome.scanned);
+        result.problems.extend(outcome.extraction.problems);
+        if let Some(source) = outcome.source {
+            result.sources.insert(Arc::clone(&source.path), source);
+        }
+        let mut extracted = outcome.extraction.facts;
+        if !passwords.is_empty() {
+            references::mark_password_found(&mut extracted);
+        }
+        facts.extend(extracted);
+    }
+    references::link_certificates(&mut facts);
+    facts
+}
+
+/// File arguments under one root: the files asked for, and the files next
+/// to them and in each parent directory up to the root (not below), read
+/// only as context.
+#[derive(Default)]
+struct ExplicitGroup {
+    candidates: Vec<walk::Candidate>,
+    context: Vec<walk::Candidate>,
+    skipped: Vec<(String, String)>,
+}
+
+/// Groups file arguments by root (see [`candidates_for`]) and finds their
+/// context files.
+fn explicit_files(
+    files: &[&PathBuf],
+    options: &ScanOptions<'_>,
+) -> BTreeMap<PathBuf, ExplicitGroup> {
+    let mut groups: BTreeMap<PathBuf, ExplicitGroup> = BTreeMap::new();
+    for path in files {
+        let (root, candidates, skipped) = candidates_for(path, options);
+        let group = groups.entry(root).or_default();
+        group.candidates.extend(candidates);
+        group.skipped.extend(skipped);
+    }
+    for (root, group) in &mut groups {
+        group.candidates.sort();
+        group.candidates.dedup();
+        let asked: HashSet<&str> = group.candidates.iter().map(|c| c.rel.as_str()).collect();
+        let mut dirs = BTreeSet::new();
+        for candidate in &group.candidates {
+            let mut dir = candidate.rel.rsplit_once('/').map(|(d, _)| d.to_owned());
+            loop {
+                let Some(current) = dir else {
+                    dirs.insert(String::new());
+                    break;
+                };
+                if !dirs.insert(current.clone()) {
+                    break;
+                }
+                dir = current.rsplit_once('/').map(|(d, _)| d.to_owned());
+            }
+        }
+        let mut context = Vec::new();
+        for dir in &dirs {
+            let full = if dir.is_empty() {
+                root.clone()
+            } else {
+                root.join(dir)
+            };
+            context.extend(
+                walk::files_in(root, &full, options.config.exclude.as_ref())
+                    .into_iter()
+                    .filter(|c| !asked.contains(c.rel.as_str())),
+            );
+        }
+        group.context = context;
+    }
+    groups
 }
 
 /// The root and file for a file argument: it is scanned alone, relative to

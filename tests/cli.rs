@@ -315,6 +315,51 @@ fn explicit_files_still_follow_the_files_they_source() {
 }
 
 #[test]
+fn explicit_files_see_their_neighbours_but_report_only_themselves() {
+    let dir = repo(&[
+        ("jobs/forecast/Dockerfile", "FROM openjdk:7-jre\nCOPY . /opt/job\n"),
+        (
+            "jobs/forecast/run.sh",
+            "./AnaplanClient.sh -service https://api.anaplan.com -auth https://auth.anaplan.com -W\nPASSWORD=neighbour-Secret-1\n",
+        ),
+        ("jobs/forecast/config/env.sh", "JAVA_HOME=/opt/jdk1.7.0_80\n"),
+        ("jobs/.gitignore", "ignored.sh\n"),
+        ("jobs/forecast/ignored.sh", "JAVA_HOME=/opt/jdk1.6.0_45\n"),
+        ("legacy/env.sh", "JAVA_HOME=/opt/jdk1.7.0_80\n"),
+    ]);
+    let out = run(connlint().current_dir(dir.path()).args([
+        "check",
+        "--format",
+        "json",
+        "jobs/forecast/Dockerfile",
+    ]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let findings: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["path"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // The Anaplan Connect call next to the Dockerfile makes its Java 7 an
+    // Anaplan error; the neighbour's own secret, the subdirectory, the
+    // gitignored file and the other tree are not reported.
+    assert_eq!(
+        findings,
+        vec![(
+            "anaplan.java-below-8u161".to_owned(),
+            "jobs/forecast/Dockerfile".to_owned()
+        )]
+    );
+    assert_eq!(doc["summary"]["files_scanned"], 1);
+}
+
+#[test]
 fn dot_folders_are_scanned_gitignored_files_are_not() {
     let dir = repo(&[
         (".ci/deploy.sh", OLD_JAVA_JOB),
