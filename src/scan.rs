@@ -90,11 +90,13 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
     let mut explicit = HashSet::new();
     for (root, group) in explicit_files(&files, options) {
         let includes = DiskIncludes::new(&root, options.max_file_size);
-        let outcomes: Vec<FileOutcome> = group
-            .candidates
-            .iter()
-            .map(|candidate| read_and_extract(candidate, options, &text_rules, &includes))
-            .collect();
+        let read = |candidates: &[walk::Candidate]| -> Vec<FileOutcome> {
+            candidates
+                .iter()
+                .map(|candidate| read_and_extract(candidate, options, &text_rules, &includes))
+                .collect()
+        };
+        let outcomes = read(&group.candidates);
         let facts = collect(
             &mut result,
             &includes,
@@ -108,11 +110,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
         // conditions of directory-scoped rules; their own findings and
         // problems are not asked for.
         let mut context = Scan::default();
-        let outcomes: Vec<FileOutcome> = group
-            .context
-            .iter()
-            .map(|candidate| read_and_extract(candidate, options, &text_rules, &includes))
-            .collect();
+        let outcomes = read(&group.context);
         let facts = collect(
             &mut context,
             &includes,

@@ -317,12 +317,18 @@ fn explicit_files_still_follow_the_files_they_source() {
 #[test]
 fn explicit_files_see_their_neighbours_but_report_only_themselves() {
     let dir = repo(&[
-        ("jobs/forecast/Dockerfile", "FROM openjdk:7-jre\nCOPY . /opt/job\n"),
+        (
+            "jobs/forecast/Dockerfile",
+            "FROM openjdk:7-jre\nCOPY . /opt/job\n",
+        ),
         (
             "jobs/forecast/run.sh",
             "./AnaplanClient.sh -service https://api.anaplan.com -auth https://auth.anaplan.com -W\nPASSWORD=neighbour-Secret-1\n",
         ),
-        ("jobs/forecast/config/env.sh", "JAVA_HOME=/opt/jdk1.7.0_80\n"),
+        (
+            "jobs/forecast/config/env.sh",
+            "JAVA_HOME=/opt/jdk1.7.0_80\n",
+        ),
         ("jobs/.gitignore", "ignored.sh\n"),
         ("jobs/forecast/ignored.sh", "JAVA_HOME=/opt/jdk1.6.0_45\n"),
         ("legacy/env.sh", "JAVA_HOME=/opt/jdk1.7.0_80\n"),

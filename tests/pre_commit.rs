@@ -74,14 +74,23 @@ fn the_hook_selects_every_name_connlint_classifies() {
     ];
     for name in read {
         let classified = classify::by_name(Path::new(name)).is_some();
-        assert!(classified, "{name} is not classified; drop it from this list");
+        assert!(
+            classified,
+            "{name} is not classified; drop it from this list"
+        );
         assert!(files.is_match(name), "the hook skips {name}");
     }
     for extension in EXTENSIONS {
         let name = format!("certs/client.{extension}");
         assert!(files.is_match(&name), "the hook skips {name}");
     }
-    for name in ["README.md", "package.json", "src/lib.rs", "data/extract.csv", "Makefile"] {
+    for name in [
+        "README.md",
+        "package.json",
+        "src/lib.rs",
+        "data/extract.csv",
+        "Makefile",
+    ] {
         assert!(classify::by_name(Path::new(name)).is_none(), "{name}");
         assert!(!files.is_match(name), "the hook selects {name}");
     }

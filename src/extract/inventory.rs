@@ -209,42 +209,21 @@ pub fn is_inventory(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::test_support::{Row, row, rows};
 
-    fn read(text: &str) -> (Vec<(String, String, String)>, Vec<String>) {
+    fn read(text: &str) -> (Vec<Row>, Vec<String>) {
         let source = SourceFile::new("connlint-clients.toml", text);
         let out = extract(&source);
         assert!(out.spans_are_valid(text));
-        let facts = out
-            .facts
-            .iter()
-            .map(|f| {
-                let attrs: Vec<String> = f
-                    .attributes
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect();
-                (
-                    f.kind.name().to_owned(),
-                    text[f.span.start as usize..f.span.end as usize].to_owned(),
-                    attrs.join(" "),
-                )
-            })
-            .collect();
         let problems = out
             .problems
             .iter()
             .map(|p| {
-                let at = p
-                    .span
-                    .map(|s| text[s.start as usize..s.end as usize].to_owned());
+                let at = p.span.map(|s| text[s.range()].to_owned());
                 format!("{}: {}", at.unwrap_or_default(), p.message)
             })
             .collect();
-        (facts, problems)
-    }
-
-    fn row(kind: &str, text: &str, attrs: &str) -> (String, String, String) {
-        (kind.to_owned(), text.to_owned(), attrs.to_owned())
+        (rows(&out.facts, text), problems)
     }
 
     #[test]
@@ -261,15 +240,18 @@ mod tests {
                 row(
                     "connector.version",
                     "1.3",
+                    "1.3",
                     "auth=certificate-anaplan name=Forecast load product=snaplogic source=inventory"
                 ),
                 row(
                     "connector.use",
                     "workiva",
+                    "workiva",
                     "anaplan_certificates=not-affected auth=basic product=workiva source=inventory"
                 ),
                 row(
                     "connector.use",
+                    "custom",
                     "custom",
                     "api_version=1.3 product=custom source=inventory"
                 ),
@@ -285,6 +267,7 @@ mod tests {
             facts,
             vec![row(
                 "connector.version",
+                "1.0",
                 "1.0",
                 "product=tableau source=inventory"
             )]
@@ -319,6 +302,7 @@ mod tests {
             facts,
             vec![row(
                 "connector.version",
+                "1.2",
                 "\"1\\u002E2\"",
                 "product=boomi source=inventory"
             )]
