@@ -796,3 +796,43 @@ fn rule_docs_are_generated_from_the_packs_and_checked_for_staleness() {
         .args(["--check", "--no-config"]));
     assert_eq!(again.code, 0, "{}", again.stdout);
 }
+
+#[test]
+fn a_more_specific_rule_supersedes_the_general_one_on_the_same_literal() {
+    let dir = repo(&[
+        (
+            "sync/config.properties",
+            "sfdc.endpoint=https\\://login.salesforce.com\n",
+        ),
+        (
+            "sync/process.sh",
+            "java -Dhttps.protocols=TLSv1,TLSv1.1 -cp dataloader-45.0.0.jar com.salesforce.dataloader.process.ProcessRunner\n",
+        ),
+    ]);
+    let out = run(connlint()
+        .args(["check", "--format", "json", "--select", "tls,salesforce"])
+        .arg(dir.path()));
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let got: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["fact"]["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // TLSv1: the Salesforce rule only; TLSv1.1 (no Salesforce date): the general rule.
+    assert_eq!(
+        got,
+        vec![
+            ("salesforce.tls-1-0-enabled".to_owned(), "TLSv1".to_owned()),
+            (
+                "tls.legacy-protocol-enabled".to_owned(),
+                "TLSv1.1".to_owned()
+            ),
+        ]
+    );
+}

@@ -69,6 +69,8 @@ pub struct Rule {
     pub unless: Vec<Condition>,
     /// Tags.
     pub tags: Vec<String>,
+    /// Rules this one replaces on the facts it fires on.
+    pub supersedes: Vec<String>,
     /// Examples.
     pub examples: Vec<ExampleSpec>,
 }
@@ -406,6 +408,7 @@ impl Ctx<'_> {
                 .map(|c| self.condition(c))
                 .collect::<Result<_, _>>()?,
             tags: spec.tags,
+            supersedes: spec.supersedes,
             examples: spec.examples,
         })
     }

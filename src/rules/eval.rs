@@ -85,11 +85,35 @@ pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> 
             findings.push(finding(*active, fact, as_of, note));
         }
     }
+    drop_superseded(rules, &mut findings);
     for finding in &mut findings {
         finding.notes.sort();
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
+}
+
+/// Drops a finding when a rule that `supersedes` its rule fired on the same
+/// fact: one literal, one finding, from the more specific rule.
+fn drop_superseded(rules: &[Active<'_>], findings: &mut Vec<Finding>) {
+    let superseding: HashMap<&str, &[String]> = rules
+        .iter()
+        .filter(|active| !active.rule.supersedes.is_empty())
+        .map(|active| (&*active.rule.id, active.rule.supersedes.as_slice()))
+        .collect();
+    if superseding.is_empty() {
+        return;
+    }
+    // The literal, whichever job reached it.
+    let literal = |f: &Finding| (Arc::clone(&f.path), f.span.start, f.span.end, f.fact.kind);
+    let replaced: std::collections::HashSet<(String, _)> = findings
+        .iter()
+        .filter_map(|f| superseding.get(&*f.rule).map(|ids| (*ids, literal(f))))
+        .flat_map(|(ids, at)| ids.iter().map(move |id| (id.clone(), at.clone())))
+        .collect();
+    if !replaced.is_empty() {
+        findings.retain(|f| !replaced.contains(&(f.rule.to_string(), literal(f))));
+    }
 }
 
 fn finding(active: Active<'_>, fact: &Fact, as_of: time::Date, note: Option<String>) -> Finding {

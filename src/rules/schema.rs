@@ -165,6 +165,9 @@ pub struct RuleSpec {
     /// Tags: `--select`, `--ignore` and the config's `select`/`disable` accept them like pack names.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Rule ids this rule is more specific than: where both fire on the same fact, only this one is reported.
+    #[serde(default)]
+    pub supersedes: Vec<String>,
     /// Examples run by `connlint test` and `cargo test`.
     #[serde(default)]
     pub examples: Vec<ExampleSpec>,
