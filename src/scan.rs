@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use crate::classify::{self, FileKind};
 use crate::extract::{self, Includes};
 use crate::facts::{Extraction, Fact, FactKind, Problem};
-use crate::finding::Finding;
+use crate::finding::{Finding, Related};
 use crate::references;
 use crate::rules::compile::{CompiledPack, RegexExtractor, Rule, Target};
 use crate::rules::eval::{self, Active, EvalOptions};
@@ -668,10 +668,16 @@ pub fn link_to_references(findings: &mut Vec<Finding>, facts: &[Fact]) {
             );
             derived.path = Arc::clone(&reference.path);
             derived.span = reference.span;
-            derived.notes = vec![format!(
+            let note = format!(
                 "the certificate file: {} ({})",
                 finding.path, finding.fact.value
-            )];
+            );
+            derived.related = vec![Related {
+                path: Arc::clone(&finding.path),
+                span: (!finding.span.is_empty()).then_some(finding.span),
+                message: note.clone(),
+            }];
+            derived.notes = vec![note];
             derived.fact = reference.clone();
             if !linked.iter().chain(findings.iter()).any(|f: &Finding| {
                 f.rule == derived.rule
