@@ -36,6 +36,7 @@ pub mod error;
 pub mod extract;
 pub mod facts;
 pub mod finding;
+pub mod lsp;
 pub mod references;
 pub mod report;
 pub mod rules;

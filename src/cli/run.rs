@@ -13,6 +13,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
 use connlint::error::FileError;
 use connlint::finding::Severity;
+use connlint::lsp::{ConfigChoice, Options as LspOptions};
 use connlint::report::Emitter;
 use connlint::report::facts::{FactsFormat, write_facts};
 use connlint::report::human::Human;
@@ -27,8 +28,8 @@ use connlint::settings::{Config, DEFAULT_MAX_FILE_SIZE};
 use connlint::{Scan, ScanOptions, scan};
 
 use super::args::{
-    CheckArgs, CheckFormat, Cli, Command, FactsArgs, FactsFormatArg, FailOn, RuleSource, ScanArgs,
-    TestArgs,
+    CheckArgs, CheckFormat, Cli, Command, FactsArgs, FactsFormatArg, FailOn, LspArgs, RuleSource,
+    ScanArgs, TestArgs,
 };
 
 /// Why a command stopped before doing its work (exit 2).
@@ -49,6 +50,11 @@ impl From<FileError> for Failure {
 /// or above the threshold, 2 usage, config or rule-file errors.
 pub(crate) fn run() -> ExitCode {
     let cli = Cli::parse();
+    // The language server owns stdin and stdout: it runs before stdout is
+    // locked for the other commands' reports.
+    if let Command::Lsp(args) = &cli.command {
+        return lsp(args);
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = match cli.command {
@@ -63,6 +69,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Explain(args) => explain(&args.rule, &args.source, &mut out),
         Command::Test(args) => test(&args, &mut out),
         Command::Schema => schema(&mut out),
+        Command::Lsp(_) => Ok(0),
     };
     let flushed = out.flush();
     match (result, flushed) {
@@ -433,4 +440,57 @@ fn schema(out: &mut dyn Write) -> Result<u8, Outcome> {
     serde_json::to_writer_pretty(&mut *out, &schema).map_err(io::Error::other)?;
     writeln!(out)?;
     Ok(0)
+}
+
+/// `connlint lsp`: 0 after `shutdown` and `exit`, 1 when the client went
+/// away without them (as the protocol asks), 2 for bad arguments.
+fn lsp(args: &LspArgs) -> ExitCode {
+    let as_of = match args.as_of.as_deref().map(parse_date) {
+        Some(None) => {
+            report_failure(&Failure::Usage(format!(
+                "--as-of `{}` is not a date (YYYY-MM-DD)",
+                args.as_of.as_deref().unwrap_or_default()
+            )));
+            return ExitCode::from(2);
+        }
+        Some(Some(date)) => Some(date),
+        None => None,
+    };
+    let source = &args.source;
+    let config = if source.no_config {
+        ConfigChoice::Ignore
+    } else if let Some(path) = &source.config {
+        if !path.is_file() {
+            report_failure(&Failure::Usage(format!(
+                "config file {} does not exist",
+                path.display()
+            )));
+            return ExitCode::from(2);
+        }
+        ConfigChoice::File(std::path::absolute(path).unwrap_or_else(|_| path.clone()))
+    } else {
+        ConfigChoice::Nearest
+    };
+    let options = LspOptions {
+        config,
+        extra_packs: source
+            .rules
+            .iter()
+            .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+            .collect(),
+        builtin: !source.no_builtin,
+        select: source.select.clone(),
+        ignore: source.ignore.clone(),
+        as_of,
+        max_file_size: args.max_file_size,
+        allow_outside: args.allow_outside,
+    };
+    match connlint::lsp::serve(Box::new(io::stdin()), Box::new(io::stdout()), options) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("connlint lsp: {error}");
+            ExitCode::from(2)
+        }
+    }
 }
