@@ -210,10 +210,35 @@ impl Workspace {
         overlays: &Overlays,
     ) -> Vec<String> {
         let text_rules = TextRules::new(&options.rules, options.packs);
+        // A watcher may report a folder for what happened to its files:
+        // a folder that appeared stands for the files in it, one that
+        // went away for the files known under it.
+        let mut rels = rels.to_vec();
+        for rel in rels.clone() {
+            let path = self.root.join(&rel);
+            if path.is_dir() {
+                let walked = walk::walk(&path, options.config.exclude.as_ref(), 1);
+                rels.extend(
+                    walked
+                        .candidates
+                        .into_iter()
+                        .map(|c| format!("{rel}/{}", c.rel)),
+                );
+            } else if !path.exists() {
+                let prefix = format!("{rel}/");
+                rels.extend(
+                    self.files
+                        .keys()
+                        .filter(|known| known.starts_with(&prefix))
+                        .cloned(),
+                );
+            }
+        }
+        let rels = &rels;
         for rel in rels {
             self.disk.forget(rel);
         }
-        let mut todo: Vec<String> = rels.to_vec();
+        let mut todo: Vec<String> = rels.clone();
         for (path, outcome) in &self.files {
             if outcome
                 .includes
@@ -1017,6 +1042,19 @@ mod tests {
         workspace.refresh(&["config.sh".to_owned()], &options, &Overlays::new());
         assert!(!workspace.contains("config.sh"));
         assert!(java_versions(&workspace.scan(&options, &Overlays::new())).is_empty());
+
+        // A folder that appears, then goes away, reported as the folder.
+        std::fs::create_dir_all(dir.path().join("jobs/old")).unwrap();
+        std::fs::write(
+            dir.path().join("jobs/old/env.sh"),
+            "JAVA_HOME=/opt/jdk1.6.0_45\n",
+        )
+        .unwrap();
+        workspace.refresh(&["jobs".to_owned()], &options, &Overlays::new());
+        assert!(workspace.contains("jobs/old/env.sh"));
+        std::fs::remove_dir_all(dir.path().join("jobs")).unwrap();
+        workspace.refresh(&["jobs".to_owned()], &options, &Overlays::new());
+        assert!(!workspace.contains("jobs/old/env.sh"));
     }
 
     #[test]

@@ -392,19 +392,21 @@ impl Server {
                     self.published.insert(uri, Published { version, items });
                 }
             }
-            Output::Message { error, text } => {
+            Output::Message { error, show, text } => {
                 let kind = if error {
                     MessageType::ERROR
                 } else {
                     MessageType::INFO
                 };
-                self.notify(
-                    "window/showMessage",
-                    lsp_types::ShowMessageParams {
-                        typ: kind,
-                        message: text.clone(),
-                    },
-                );
+                if show {
+                    self.notify(
+                        "window/showMessage",
+                        lsp_types::ShowMessageParams {
+                            typ: kind,
+                            message: text.clone(),
+                        },
+                    );
+                }
                 self.log(kind, &text);
             }
             Output::Watch { paths } => {

@@ -70,10 +70,12 @@ pub enum Output {
         /// The diagnostics, with hover text and quick fixes.
         items: Vec<Item>,
     },
-    /// A message for the user (a rule set that cannot load).
+    /// A message for the log (a rule set that cannot load).
     Message {
         /// An error (else information).
         error: bool,
+        /// Also show it to the user: there is no file to show it in.
+        show: bool,
         /// The text.
         text: String,
     },
@@ -154,6 +156,7 @@ impl Worker<'_> {
         if catch_unwind(AssertUnwindSafe(|| work(self))).is_err() {
             (self.send)(Output::Message {
                 error: true,
+                show: true,
                 text: "connlint: internal error while analysing; diagnostics may be stale (please report it)".to_owned(),
             });
         }
@@ -244,7 +247,7 @@ impl Worker<'_> {
         let (rules, error) = match self.load_rules(&dir) {
             Ok(set) => (set, None),
             Err(error) => {
-                self.tell(&error);
+                self.tell(&dir, &error);
                 (self.fallback_rules(), Some(error))
             }
         };
@@ -276,7 +279,7 @@ impl Worker<'_> {
                 true
             }
             Err(error) => {
-                self.tell(&error);
+                self.tell(&dir, &error);
                 self.roots[i].error = Some(error);
                 false
             }
@@ -520,10 +523,18 @@ impl Worker<'_> {
         items
     }
 
-    /// Shows a load error to the user (the diagnostic stays in the file).
-    fn tell(&self, error: &LoadError) {
+    /// Logs a load error of the root at `dir`; shows it to the user only
+    /// when no file can carry it as a diagnostic.
+    fn tell(&self, dir: &Path, error: &LoadError) {
+        let has_file = match error {
+            LoadError::File { path: Some(_), .. } => true,
+            LoadError::File { path: None, .. } | LoadError::Usage(_) => {
+                self.config_path(dir).is_some()
+            }
+        };
         (self.send)(Output::Message {
             error: true,
+            show: !has_file,
             text: format!("connlint: the rules did not load: {error}"),
         });
     }
