@@ -477,6 +477,75 @@ fn a_broken_config_is_a_diagnostic_in_it_and_the_server_keeps_working() {
     assert_eq!(client.shutdown(), 0);
 }
 
+const ACME_PACK: &str = r#"[pack]
+name = "acme"
+description = "ACME policy"
+
+[[rules]]
+id = "acme.java-17"
+severity = "warning"
+title = "Integration runtime older than Java 17"
+message = "Java {value} is below the platform baseline"
+help = "Move to 17."
+url = "https://wiki.example.com/java-baseline"
+fact = "java.version"
+require = ">= 17"
+"#;
+
+#[test]
+fn a_user_rule_pack_reloads_and_a_broken_one_is_a_diagnostic_in_it() {
+    let dir = repo(&[
+        ("policies/acme.toml", ACME_PACK),
+        ("run.sh", "JAVA_HOME=/opt/jdk-11.0.2\n"),
+    ]);
+    let mut client = Client::start(
+        dir.path(),
+        &["--no-builtin", "--rules", "policies/acme.toml"],
+    );
+    let run = uri(dir.path(), "run.sh");
+    let pack = uri(dir.path(), "policies/acme.toml");
+    client.open(&run, "sh", "JAVA_HOME=/opt/jdk-11.0.2\n");
+    let diagnostics = client.diagnostics(&run, Some(1));
+    assert_eq!(diagnostics[0]["code"], "acme.java-17");
+    assert_eq!(
+        diagnostics[0]["message"],
+        "Java 11.0.2 is below the platform baseline"
+    );
+    assert_eq!(diagnostics[0]["severity"], 2);
+
+    // A typo in the open pack: an error at the fact kind; the last rules
+    // that loaded keep running.
+    client.open(
+        &pack,
+        "toml",
+        &ACME_PACK.replace("java.version", "java.versio"),
+    );
+    let diagnostics = client.diagnostics(&pack, Some(1));
+    assert_eq!(diagnostics[0]["range"], range(11, 7, 11, 20));
+    assert_eq!(diagnostics[0]["code"], "connlint::rule_file::unknown_fact");
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("unknown fact kind `java.versio` (not a fact kind)")
+    );
+    client.change(&run, 2, json!([{"text": "JAVA_HOME=/opt/jdk-8\n"}]));
+    assert_eq!(
+        client.diagnostics(&run, Some(2))[0]["message"],
+        "Java 8 is below the platform baseline"
+    );
+
+    // Fixed with a new baseline: the pack's error clears and the new rule applies.
+    client.change(
+        &pack,
+        2,
+        json!([{"text": ACME_PACK.replace(">= 17", ">= 8")}]),
+    );
+    assert_eq!(client.diagnostics(&pack, Some(2)), json!([]));
+    assert_eq!(client.diagnostics(&run, Some(2)), json!([]));
+    assert_eq!(client.shutdown(), 0);
+}
+
 #[test]
 fn a_broken_config_on_disk_at_start_up_is_reported_in_it() {
     let dir = repo(&[
