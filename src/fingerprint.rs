@@ -120,6 +120,7 @@ mod tests {
             url: None,
             upcoming: None,
             notes: Vec::new(),
+            related: Vec::new(),
         }
     }
 

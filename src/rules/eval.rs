@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::facts::{Fact, FactKind};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Related, Severity};
 use crate::rules::compile::{Check, Condition, Rule, Scope, Target, parse_date, scheme_for};
 use crate::version::Version;
 
@@ -72,12 +72,17 @@ pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> 
                 fact.span.end,
                 fact.value.clone(),
             );
-            let note = (fact.origin != fact.path).then(|| format!("used by {}", fact.origin));
+            let note = (fact.origin != fact.path).then(|| Related {
+                path: Arc::clone(&fact.origin),
+                span: None,
+                message: format!("used by {}", fact.origin),
+            });
             if let Some(&existing) = index.get(&key) {
                 if let Some(note) = note
-                    && !findings[existing].notes.contains(&note)
+                    && !findings[existing].notes.contains(&note.message)
                 {
-                    findings[existing].notes.push(note);
+                    findings[existing].notes.push(note.message.clone());
+                    findings[existing].related.push(note);
                 }
                 continue;
             }
@@ -88,6 +93,7 @@ pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> 
     drop_superseded(rules, &mut findings);
     for finding in &mut findings {
         finding.notes.sort();
+        finding.related.sort();
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
@@ -116,7 +122,7 @@ fn drop_superseded(rules: &[Active<'_>], findings: &mut Vec<Finding>) {
     }
 }
 
-fn finding(active: Active<'_>, fact: &Fact, as_of: time::Date, note: Option<String>) -> Finding {
+fn finding(active: Active<'_>, fact: &Fact, as_of: time::Date, note: Option<Related>) -> Finding {
     let rule = active.rule;
     let upcoming = rule.since.filter(|since| *since > as_of);
     let severity = if upcoming.is_some() {
@@ -135,7 +141,8 @@ fn finding(active: Active<'_>, fact: &Fact, as_of: time::Date, note: Option<Stri
         help: rule.help.clone(),
         url: rule.url.clone(),
         upcoming,
-        notes: note.into_iter().collect(),
+        notes: note.iter().map(|n| n.message.clone()).collect(),
+        related: note.into_iter().collect(),
     }
 }
 
@@ -489,6 +496,12 @@ mod tests {
         let findings = run(rules, &[own, b, a], "2026-01-01");
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].notes, ["used by job-a.sh", "used by job-b.sh"]);
+        let related: Vec<(&str, Option<Span>)> = findings[0]
+            .related
+            .iter()
+            .map(|r| (&*r.path, r.span))
+            .collect();
+        assert_eq!(related, [("job-a.sh", None), ("job-b.sh", None)]);
         assert_eq!(findings[0].message, "m");
     }
 }
