@@ -81,6 +81,9 @@ pub enum FileKind {
     WebServer,
     /// JVM option files, one option per line (Boomi's `atom.vmoptions`, `*.vmoptions`).
     VmOptions,
+    /// The client inventory (`connlint-clients.toml`): clients configured
+    /// in vendor UIs, declared by the team.
+    ClientInventory,
 }
 
 impl FileKind {
@@ -120,11 +123,12 @@ impl FileKind {
             FileKind::OpensslConf => "openssl-conf",
             FileKind::WebServer => "web-server",
             FileKind::VmOptions => "vmoptions",
+            FileKind::ClientInventory => "client-inventory",
         }
     }
 
     /// Every kind.
-    pub const ALL: [FileKind; 33] = [
+    pub const ALL: [FileKind; 34] = [
         FileKind::Shell,
         FileKind::Batch,
         FileKind::Properties,
@@ -158,6 +162,7 @@ impl FileKind {
         FileKind::OpensslConf,
         FileKind::WebServer,
         FileKind::VmOptions,
+        FileKind::ClientInventory,
     ];
 
     /// The kind named `name` in a config mapping.
@@ -170,6 +175,82 @@ impl FileKind {
     pub fn is_script(self) -> bool {
         matches!(self, FileKind::Shell | FileKind::Batch)
     }
+}
+
+/// How a whole-line comment is written in files of one kind: what inline
+/// suppressions (`connlint: ignore[RULE-ID] reason`) are written in, and
+/// what the editor's "suppress" action inserts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommentSyntax {
+    /// What opens the comment: `#`, `REM`, `//`, `;` or `<!--`.
+    pub open: &'static str,
+    /// What closes it: `-->` for XML, empty for line comments.
+    pub close: &'static str,
+    /// A line ending in this character continues on the next line (`\` in
+    /// shell, `^` in batch, `` ` `` in PowerShell). A comment line cannot
+    /// go between such lines without breaking the statement, so it goes
+    /// above the statement's first line.
+    pub continuation: Option<char>,
+}
+
+impl CommentSyntax {
+    /// `text` as a comment: `# text`, `REM text`, `<!-- text -->`.
+    pub fn comment(self, text: &str) -> String {
+        if self.close.is_empty() {
+            format!("{} {text}", self.open)
+        } else {
+            format!("{} {text} {}", self.open, self.close)
+        }
+    }
+}
+
+/// The comment syntax of files of `kind`; `None` where the format has no
+/// comments (strict JSON such as `mule-artifact.json`, `.java-version`,
+/// key files), so no suppression can be written in it.
+///
+/// This is the one place that decides it: `#` for shell, properties,
+/// Dockerfiles, YAML, Python, PowerShell, nginx/Apache, OpenSSL and version
+/// pins; `REM` for batch; `<!-- -->` for XML; `//` for Java, Kotlin,
+/// Groovy, Scala, Gradle, C# and JavaScript; `;` for `.reg` files.
+pub fn comment_syntax(kind: FileKind) -> Option<CommentSyntax> {
+    let (open, close, continuation) = match kind {
+        FileKind::Shell
+        | FileKind::Properties
+        | FileKind::Dockerfile
+        | FileKind::MuleDeploy
+        | FileKind::MuleTlsConf
+        | FileKind::Python
+        | FileKind::OpensslConf
+        | FileKind::WebServer => ("#", "", Some('\\')),
+        FileKind::ToolVersions
+        | FileKind::Sdkmanrc
+        | FileKind::GithubActions
+        | FileKind::GitlabCi
+        | FileKind::Travis
+        | FileKind::AzurePipelines
+        | FileKind::Compose
+        | FileKind::Kubernetes
+        | FileKind::Spring
+        | FileKind::Yaml
+        | FileKind::VmOptions
+        | FileKind::ClientInventory => ("#", "", None),
+        FileKind::PowerShell => ("#", "", Some('`')),
+        FileKind::Batch => ("REM", "", Some('^')),
+        FileKind::Registry => (";", "", Some('\\')),
+        FileKind::Xml | FileKind::SalesforceXml | FileKind::DotnetXml => ("<!--", "-->", None),
+        FileKind::Gradle | FileKind::JavaSource | FileKind::JavaScript | FileKind::CSharp => {
+            ("//", "", None)
+        }
+        FileKind::JavaVersion
+        | FileKind::MuleArtifact
+        | FileKind::SfdxProject
+        | FileKind::DataLoaderKey => return None,
+    };
+    Some(CommentSyntax {
+        open,
+        close,
+        continuation,
+    })
 }
 
 /// The kind of a file from its name alone, or `None` when only the content
@@ -198,6 +279,7 @@ pub fn by_name(path: &Path) -> Option<FileKind> {
             FileKind::DotnetXml
         }
         "sfdx-project.json" => FileKind::SfdxProject,
+        _ if crate::extract::inventory::is_inventory(&lower) => FileKind::ClientInventory,
         _ if lower.ends_with(".gradle") || lower.ends_with(".gradle.kts") => FileKind::Gradle,
         _ => match lower.rsplit_once('.').map(|(_, ext)| ext) {
             Some("sh" | "bash" | "ksh") => FileKind::Shell,
@@ -339,6 +421,15 @@ mod tests {
         assert_eq!(kind("docker/openssl.cnf"), Some(FileKind::OpensslConf));
         assert_eq!(kind("nginx/nginx.conf"), Some(FileKind::WebServer));
         assert_eq!(kind("Atom/bin/atom.vmoptions"), Some(FileKind::VmOptions));
+        assert_eq!(
+            kind("ops/connlint-clients.toml"),
+            Some(FileKind::ClientInventory)
+        );
+        assert_eq!(
+            kind("ops/emea.connlint-clients.toml"),
+            Some(FileKind::ClientInventory)
+        );
+        assert_eq!(kind("ops/.connlint.toml"), None);
         assert_eq!(kind("httpd/conf.d/ssl.conf"), Some(FileKind::WebServer));
         assert_eq!(
             kind("nginx/sites-available/default"),
@@ -386,6 +477,35 @@ mod tests {
             FileKind::from_name("kubernetes"),
             Some(FileKind::Kubernetes)
         );
+    }
+
+    #[test]
+    fn comment_syntax_per_kind() {
+        let comment = |kind| comment_syntax(kind).map(|s| s.comment("connlint: ignore[a.b] why"));
+        assert_eq!(
+            comment(FileKind::Shell).as_deref(),
+            Some("# connlint: ignore[a.b] why")
+        );
+        assert_eq!(
+            comment(FileKind::Batch).as_deref(),
+            Some("REM connlint: ignore[a.b] why")
+        );
+        assert_eq!(
+            comment(FileKind::Xml).as_deref(),
+            Some("<!-- connlint: ignore[a.b] why -->")
+        );
+        assert_eq!(
+            comment(FileKind::CSharp).as_deref(),
+            Some("// connlint: ignore[a.b] why")
+        );
+        assert_eq!(comment(FileKind::MuleArtifact), None);
+        assert_eq!(
+            comment_syntax(FileKind::Batch).unwrap().continuation,
+            Some('^')
+        );
+        // Every kind is decided (the match is exhaustive); spot-check YAML.
+        assert!(FileKind::ALL.iter().any(|k| comment_syntax(*k).is_none()));
+        assert_eq!(comment_syntax(FileKind::Compose).unwrap().open, "#");
     }
 
     #[test]

@@ -32,6 +32,21 @@ pub struct Finding {
     pub upcoming: Option<time::Date>,
     /// Context, such as the jobs that use a value from a sourced file.
     pub notes: Vec<String>,
+    /// The places behind the notes that have one (the job that uses a
+    /// value, the certificate file behind a config line), for outputs
+    /// that link them (the editor's related information).
+    pub related: Vec<Related>,
+}
+
+/// A secondary place of a finding, with what it is.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Related {
+    /// The file, relative to the scan root (or absolute when outside it).
+    pub path: Arc<str>,
+    /// Where in the file (`None`: the file as a whole).
+    pub span: Option<Span>,
+    /// What it is, e.g. `used by jobs/run.sh`.
+    pub message: String,
 }
 
 impl Finding {

@@ -15,6 +15,8 @@
 //! 5. [`report`]: one emitter per output format, writing to a `dyn Write`.
 //!
 //! [`scan`] runs stages 1-4; the library never prints and never exits.
+//! [`lsp`] serves the same pipeline to editors (`connlint lsp`), over
+//! the streams it is handed, with open buffers in place of disk content.
 //!
 //! Module map: [`span`] (byte spans, line index), [`source`] (decoding),
 //! [`version`] (Java-aware version order), [`settings`] (`.connlint.toml`),
@@ -36,6 +38,8 @@ pub mod error;
 pub mod extract;
 pub mod facts;
 pub mod finding;
+pub mod fingerprint;
+pub mod lsp;
 pub mod references;
 pub mod report;
 pub mod rules;

@@ -103,7 +103,7 @@ pub fn resolve(facts: &mut [Fact], root: &Path, allow_outside: bool) -> Vec<Targ
 
 /// Whether `.gitignore` files at the root or in a directory above `rel`
 /// ignore it (the deepest file that decides wins, as in git).
-fn is_gitignored(root: &Path, rel: &str) -> bool {
+pub(crate) fn is_gitignored(root: &Path, rel: &str) -> bool {
     let path = root.join(rel);
     let mut ignored = false;
     let mut dir = root.to_path_buf();

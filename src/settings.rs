@@ -105,8 +105,17 @@ pub struct PathIgnore {
 impl Config {
     /// Reads and resolves the config at `path`.
     pub fn load(path: &Path) -> Result<Self, FileError> {
+        Self::load_with(path, &|p| std::fs::read_to_string(p))
+    }
+
+    /// Reads the config at `path` through `read` (the file system, or an
+    /// editor buffer over it) and resolves it.
+    pub fn load_with(
+        path: &Path,
+        read: &dyn Fn(&Path) -> std::io::Result<String>,
+    ) -> Result<Self, FileError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = read(path).map_err(|e| {
             FileError::new(
                 ErrorKind::Io,
                 &name,

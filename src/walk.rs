@@ -125,6 +125,32 @@ pub fn visit(
     walked.skipped
 }
 
+/// The regular files directly in `dir` (not below it), as candidates
+/// relative to `root`, honouring `.gitignore` files of `dir` and its
+/// parents and leaving out `exclude`; sorted. Symlinks are left out.
+pub fn files_in(root: &Path, dir: &Path, exclude: Option<&GlobSet>) -> Vec<Candidate> {
+    let mut builder = WalkBuilder::new(dir);
+    builder
+        .hidden(false)
+        .require_git(false)
+        .follow_links(false)
+        .max_depth(Some(1));
+    let mut files: Vec<Candidate> = builder
+        .build()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+        .filter_map(|entry| {
+            let rel = relative(root, entry.path())?;
+            (!exclude.is_some_and(|set| set.is_match(&rel))).then(|| Candidate {
+                rel,
+                path: entry.path().to_path_buf(),
+            })
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 /// A symlink is read only when it points at a file inside the root.
 /// `Err(Some(..))` skips it with a note; `Err(None)` skips it quietly (a
 /// link to a directory inside the root, which the walk visits anyway).

@@ -402,6 +402,57 @@ fn explicit_files_still_follow_the_files_they_source() {
 }
 
 #[test]
+fn explicit_files_see_their_neighbours_but_report_only_themselves() {
+    let dir = repo(&[
+        (
+            "jobs/forecast/Dockerfile",
+            "FROM openjdk:7-jre\nCOPY . /opt/job\n",
+        ),
+        (
+            "jobs/forecast/run.sh",
+            "./AnaplanClient.sh -service https://api.anaplan.com -auth https://auth.anaplan.com -W\nPASSWORD=neighbour-Secret-1\n",
+        ),
+        (
+            "jobs/forecast/config/env.sh",
+            "JAVA_HOME=/opt/jdk1.7.0_80\n",
+        ),
+        ("jobs/.gitignore", "ignored.sh\n"),
+        ("jobs/forecast/ignored.sh", "JAVA_HOME=/opt/jdk1.6.0_45\n"),
+        ("legacy/env.sh", "JAVA_HOME=/opt/jdk1.7.0_80\n"),
+    ]);
+    let out = run(connlint().current_dir(dir.path()).args([
+        "check",
+        "--format",
+        "json",
+        "jobs/forecast/Dockerfile",
+    ]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let findings: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["path"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // The Anaplan Connect call next to the Dockerfile makes its Java 7 an
+    // Anaplan error; the neighbour's own secret, the subdirectory, the
+    // gitignored file and the other tree are not reported.
+    assert_eq!(
+        findings,
+        vec![(
+            "anaplan.java-below-8u161".to_owned(),
+            "jobs/forecast/Dockerfile".to_owned()
+        )]
+    );
+    assert_eq!(doc["summary"]["files_scanned"], 1);
+}
+
+#[test]
 fn dot_folders_are_scanned_gitignored_files_are_not() {
     let dir = repo(&[
         (".ci/deploy.sh", OLD_JAVA_JOB),
@@ -773,4 +824,103 @@ fn select_and_ignore_accept_tags() {
     );
     assert_eq!(rules(&["--select", "tls"]), ["anaplan.java-below-8u161"]);
     assert_eq!(rules(&["--ignore", "tls"]), ["secrets.plaintext-secret"]);
+}
+
+#[test]
+fn rule_docs_are_generated_from_the_packs_and_checked_for_staleness() {
+    // The committed pages must be what the packs say today.
+    let committed = run(connlint().args(["docs", "docs/rules", "--check", "--no-config"]));
+    assert_eq!(
+        committed.code, 0,
+        "docs/rules is stale; run `cargo run -- docs docs/rules`:\n{}",
+        committed.stdout
+    );
+
+    let dir = TempDir::new().expect("tempdir");
+    let out = dir.path().join("rules");
+    let written = run(connlint().arg("docs").arg(&out).arg("--no-config"));
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let page = std::fs::read_to_string(out.join("java.runtime-below-8.md")).expect("page");
+    assert!(page.starts_with("# java.runtime-below-8\n"), "{page}");
+    assert!(page.contains("| Severity | error |"), "{page}");
+    assert!(page.contains("### Stays quiet"), "{page}");
+    let index = std::fs::read_to_string(out.join("README.md")).expect("index");
+    assert!(
+        index.contains(
+            "| [`anaplan.java-below-8u161`](anaplan.java-below-8u161.md) | error | 2020-10-01 |"
+        ),
+        "{index}"
+    );
+
+    // An edited page and a page of a rule that no longer exists are stale.
+    std::fs::write(out.join("java.runtime-below-8.md"), "edited by hand\n").expect("write");
+    std::fs::write(out.join("old.removed-rule.md"), "gone\n").expect("write");
+    let stale = run(connlint()
+        .arg("docs")
+        .arg(&out)
+        .args(["--check", "--no-config"]));
+    assert_eq!(stale.code, 1, "{}", stale.stdout);
+    assert!(
+        stale.stdout.contains("java.runtime-below-8.md"),
+        "{}",
+        stale.stdout
+    );
+    assert!(
+        stale.stdout.contains("old.removed-rule.md"),
+        "{}",
+        stale.stdout
+    );
+    assert!(stale.stdout.contains("2 of "), "{}", stale.stdout);
+
+    // Writing again repairs both.
+    assert_eq!(
+        run(connlint().arg("docs").arg(&out).arg("--no-config")).code,
+        0
+    );
+    assert!(!out.join("old.removed-rule.md").exists());
+    let again = run(connlint()
+        .arg("docs")
+        .arg(&out)
+        .args(["--check", "--no-config"]));
+    assert_eq!(again.code, 0, "{}", again.stdout);
+}
+
+#[test]
+fn a_more_specific_rule_supersedes_the_general_one_on_the_same_literal() {
+    let dir = repo(&[
+        (
+            "sync/config.properties",
+            "sfdc.endpoint=https\\://login.salesforce.com\n",
+        ),
+        (
+            "sync/process.sh",
+            "java -Dhttps.protocols=TLSv1,TLSv1.1 -cp dataloader-45.0.0.jar com.salesforce.dataloader.process.ProcessRunner\n",
+        ),
+    ]);
+    let out = run(connlint()
+        .args(["check", "--format", "json", "--select", "tls,salesforce"])
+        .arg(dir.path()));
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let got: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["fact"]["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // TLSv1: the Salesforce rule only; TLSv1.1 (no Salesforce date): the general rule.
+    assert_eq!(
+        got,
+        vec![
+            ("salesforce.tls-1-0-enabled".to_owned(), "TLSv1".to_owned()),
+            (
+                "tls.legacy-protocol-enabled".to_owned(),
+                "TLSv1.1".to_owned()
+            ),
+        ]
+    );
 }

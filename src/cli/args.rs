@@ -30,6 +30,10 @@ pub(crate) enum Command {
     Test(TestArgs),
     /// Print the JSON Schema of the rule-pack format.
     Schema,
+    /// Write a Markdown page per rule, and an index, into a directory.
+    Docs(DocsArgs),
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp(LspArgs),
 }
 
 /// Where rules come from.
@@ -152,9 +156,42 @@ pub(crate) struct ExplainArgs {
     pub(crate) source: RuleSource,
 }
 
+/// `connlint docs`.
+#[derive(Debug, Args)]
+pub(crate) struct DocsArgs {
+    /// Directory for `<rule-id>.md` and `README.md` (created if missing).
+    pub(crate) out: PathBuf,
+    /// Fail instead of writing when a page differs from the packs (for CI).
+    #[arg(long)]
+    pub(crate) check: bool,
+    /// Rules and configuration.
+    #[command(flatten)]
+    pub(crate) source: RuleSource,
+}
+
 /// `connlint test`.
 #[derive(Debug, Args)]
 pub(crate) struct TestArgs {
     /// Rule pack files (default: the built-in packs).
     pub(crate) packs: Vec<PathBuf>,
+}
+
+/// `connlint lsp`.
+#[derive(Debug, Args)]
+pub(crate) struct LspArgs {
+    /// Rules and configuration (the config: the nearest .connlint.toml at or above each workspace folder).
+    #[command(flatten)]
+    pub(crate) source: RuleSource,
+    /// Evaluate dates as of this day (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) as_of: Option<String>,
+    /// Read certificate and key files that configs reference outside the workspace folders.
+    #[arg(long)]
+    pub(crate) allow_outside: bool,
+    /// Skip files larger than this many bytes (default: 8388608, 8 MiB).
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) max_file_size: Option<u64>,
+    /// Accepted for editor clients that pass it; stdio is the only transport.
+    #[arg(long, hide = true)]
+    pub(crate) stdio: bool,
 }

@@ -11,23 +11,26 @@ use std::process::ExitCode;
 use clap::Parser;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
-use connlint::error::{ErrorKind, FileError};
+use connlint::error::FileError;
 use connlint::finding::Severity;
+use connlint::lsp::{ConfigChoice, Options as LspOptions};
 use connlint::report::Emitter;
 use connlint::report::facts::{FactsFormat, write_facts};
 use connlint::report::human::Human;
 use connlint::report::json::Json;
+use connlint::report::rule_doc;
 use connlint::rules::BUILTIN_PACKS;
 use connlint::rules::compile::{CompiledPack, compile_pack, parse_date};
 use connlint::rules::eval::Active;
+use connlint::rules::load::{self, LoadError, RuleSet, RuleSources};
 use connlint::rules::schema::PackFile;
 use connlint::rules::selftest::{Verdict, run_examples};
-use connlint::settings::{Config, DEFAULT_MAX_FILE_SIZE, Named};
+use connlint::settings::{Config, DEFAULT_MAX_FILE_SIZE};
 use connlint::{Scan, ScanOptions, scan};
 
 use super::args::{
-    CheckArgs, CheckFormat, Cli, Command, FactsArgs, FactsFormatArg, FailOn, RuleSource, ScanArgs,
-    TestArgs,
+    CheckArgs, CheckFormat, Cli, Command, DocsArgs, FactsArgs, FactsFormatArg, FailOn, LspArgs,
+    RuleSource, ScanArgs, TestArgs,
 };
 
 /// Why a command stopped before doing its work (exit 2).
@@ -48,6 +51,11 @@ impl From<FileError> for Failure {
 /// or above the threshold, 2 usage, config or rule-file errors.
 pub(crate) fn run() -> ExitCode {
     let cli = Cli::parse();
+    // The language server owns stdin and stdout: it runs before stdout is
+    // locked for the other commands' reports.
+    if let Command::Lsp(args) = &cli.command {
+        return lsp(args);
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = match cli.command {
@@ -62,6 +70,8 @@ pub(crate) fn run() -> ExitCode {
         Command::Explain(args) => explain(&args.rule, &args.source, &mut out),
         Command::Test(args) => test(&args, &mut out),
         Command::Schema => schema(&mut out),
+        Command::Docs(args) => docs(&args, &mut out),
+        Command::Lsp(_) => Ok(0),
     };
     let flushed = out.flush();
     match (result, flushed) {
@@ -125,170 +135,42 @@ fn report_failure(failure: &Failure) {
     }
 }
 
-struct Loaded {
-    config: Config,
-    packs: Vec<CompiledPack>,
+impl From<LoadError> for Failure {
+    fn from(error: LoadError) -> Self {
+        match error {
+            LoadError::File { error, .. } => Failure::File(error),
+            LoadError::Usage(message) => Failure::Usage(message),
+        }
+    }
+}
+
+/// Reads config and pack files from disk.
+fn read_disk(path: &Path) -> io::Result<String> {
+    std::fs::read_to_string(path)
 }
 
 /// Loads the config and every rule pack.
-fn load(source: &RuleSource, first_path: &Path) -> Result<Loaded, Outcome> {
+fn load(source: &RuleSource, first_path: &Path) -> Result<RuleSet, Outcome> {
     let config_path = if source.no_config {
         None
     } else {
         source.config.clone().or_else(|| Config::find(first_path))
     };
-    let config = match &config_path {
-        Some(path) if !path.is_file() => {
-            return Err(
-                Failure::Usage(format!("config file {} does not exist", path.display())).into(),
-            );
-        }
-        Some(path) => Config::load(path).map_err(Failure::from)?,
-        None => Config::default(),
+    let sources = RuleSources {
+        config: config_path.as_deref(),
+        extra_packs: &source.rules,
+        builtin: !source.no_builtin,
     };
-    let mut packs = Vec::new();
-    if !source.no_builtin {
-        for (name, text) in BUILTIN_PACKS {
-            packs.push(compile_pack(name, text).map_err(Failure::from)?);
-        }
-    }
-    let extra: Vec<PathBuf> = config
-        .rule_packs
-        .iter()
-        .chain(&source.rules)
-        .cloned()
-        .collect();
-    for path in extra {
-        for file in pack_files(&path)? {
-            let text = std::fs::read_to_string(&file).map_err(|e| {
-                Failure::Usage(format!("cannot read rule pack {}: {e}", file.display()))
-            })?;
-            let pack = compile_pack(&file.display().to_string(), &text).map_err(Failure::from)?;
-            if packs.iter().any(|p: &CompiledPack| p.name == pack.name) {
-                return Err(Failure::Usage(format!(
-                    "rule pack `{}` ({}) is loaded twice",
-                    pack.name,
-                    file.display()
-                ))
-                .into());
-            }
-            packs.push(pack);
-        }
-    }
-    Ok(Loaded { config, packs })
-}
-
-/// A pack path: a `.toml` file, or a directory of them.
-fn pack_files(path: &Path) -> Result<Vec<PathBuf>, Outcome> {
-    if path.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        files.sort();
-        return Ok(files);
-    }
-    if !path.is_file() {
-        return Err(Failure::Usage(format!("rule pack {} does not exist", path.display())).into());
-    }
-    Ok(vec![path.to_path_buf()])
+    Ok(load::load(sources, &read_disk).map_err(Failure::from)?)
 }
 
 /// The rules to run: selection from the config and the command line, with
-/// severity overrides. Unknown names are errors (a typo would silently
-/// disable nothing).
-fn active_rules<'p>(loaded: &'p Loaded, source: &RuleSource) -> Result<Vec<Active<'p>>, Outcome> {
-    let known = |name: &str| {
-        loaded.packs.iter().any(|p| {
-            &*p.name == name
-                || p.rules
-                    .iter()
-                    .any(|r| &*r.id == name || r.tags.iter().any(|t| t == name))
-        })
-    };
-    let config_name = loaded
-        .config
-        .path
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    let config_text = loaded
-        .config
-        .path
-        .as_ref()
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .unwrap_or_default();
-    let check_config = |named: &Named| -> Result<(), Outcome> {
-        if known(&named.name) {
-            return Ok(());
-        }
-        Err(Failure::from(
-            FileError::new(
-                ErrorKind::UnknownName,
-                &config_name,
-                &config_text,
-                named.span,
-                format!("unknown rule or pack `{}`", named.name),
-            )
-            .label("not a loaded rule or pack")
-            .help("`connlint rules` lists them"),
-        )
-        .into())
-    };
-    for named in loaded
-        .config
-        .select
-        .iter()
-        .chain(&loaded.config.disable)
-        .chain(loaded.config.severity.iter().map(|(n, _)| n))
-    {
-        check_config(named)?;
-    }
-    for name in source.select.iter().chain(&source.ignore) {
-        if !known(name) {
-            return Err(Failure::Usage(format!(
-                "unknown rule or pack `{name}` (`connlint rules` lists them)"
-            ))
-            .into());
-        }
-    }
-    // A name selects a rule by id, its pack, or one of its tags.
-    let matches = |name: &str, rule: &connlint::rules::Rule| {
-        name == &*rule.id || name == &*rule.pack || rule.tags.iter().any(|t| t == name)
-    };
-    let selected: Vec<&str> = if source.select.is_empty() {
-        loaded
-            .config
-            .select
-            .iter()
-            .map(|n| n.name.as_str())
-            .collect()
-    } else {
-        source.select.iter().map(String::as_str).collect()
-    };
-    let mut active = Vec::new();
-    for rule in loaded.packs.iter().flat_map(|p| &p.rules) {
-        if !selected.is_empty() && !selected.iter().any(|s| matches(s, rule)) {
-            continue;
-        }
-        let disabled = loaded.config.disable.iter().any(|n| matches(&n.name, rule))
-            || source.ignore.iter().any(|n| matches(n, rule));
-        if disabled {
-            continue;
-        }
-        // A rule-level override beats a pack-level one.
-        let severity = loaded
-            .config
-            .severity
-            .iter()
-            .filter(|(n, _)| matches(&n.name, rule))
-            .max_by_key(|(n, _)| n.name.len())
-            .map_or(rule.severity, |(_, s)| *s);
-        active.push(Active { rule, severity });
-    }
-    Ok(active)
+/// severity overrides.
+fn active_rules<'p>(loaded: &'p RuleSet, source: &RuleSource) -> Result<Vec<Active<'p>>, Outcome> {
+    Ok(
+        load::active_rules(loaded, &source.select, &source.ignore, &read_disk)
+            .map_err(Failure::from)?,
+    )
 }
 
 fn as_of(text: Option<&str>) -> Result<time::Date, Outcome> {
@@ -300,7 +182,7 @@ fn as_of(text: Option<&str>) -> Result<time::Date, Outcome> {
     }
 }
 
-fn run_scan(args: &ScanArgs) -> Result<(Scan, time::Date, Loaded), Outcome> {
+fn run_scan(args: &ScanArgs) -> Result<(Scan, time::Date, RuleSet), Outcome> {
     for path in &args.paths {
         if !path.exists() {
             return Err(
@@ -451,20 +333,84 @@ fn explain(id: &str, source: &RuleSource, out: &mut dyn Write) -> Result<u8, Out
             .map(|n| format!(": {n}"))
             .unwrap_or_default();
         writeln!(out, "\nExample {} ({verdict}){name}", i + 1)?;
-        let files: Vec<(String, String)> = example
-            .path
-            .iter()
-            .zip(&example.content)
-            .map(|(p, c)| (p.clone(), c.clone()))
-            .chain(example.files.iter().map(|(p, c)| (p.clone(), c.clone())))
-            .collect();
-        for (path, content) in files {
+        for (path, content) in example.file_texts() {
             writeln!(out, "  --- {path}")?;
             for line in content.lines() {
                 writeln!(out, "  {}", line.trim_end_matches('\r'))?;
             }
         }
     }
+    Ok(0)
+}
+
+/// Writes (or with `--check` compares) one page per rule and an index;
+/// pages of rules that no longer exist are reported as stale too.
+fn docs(args: &DocsArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
+    let loaded = load(&args.source, Path::new("."))?;
+    let mut pages: Vec<(String, String)> = loaded
+        .packs
+        .iter()
+        .flat_map(|p| &p.rules)
+        .map(|rule| (format!("{}.md", rule.id), rule_doc::page(rule)))
+        .collect();
+    pages.push(("README.md".to_owned(), rule_doc::index(&loaded.packs)));
+    let unreadable = |e: io::Error, path: &Path| {
+        Outcome::from(Failure::Usage(format!(
+            "cannot write {}: {e}",
+            path.display()
+        )))
+    };
+    if !args.check {
+        std::fs::create_dir_all(&args.out).map_err(|e| unreadable(e, &args.out))?;
+    }
+    let mut stale = Vec::new();
+    for (name, text) in &pages {
+        let path = args.out.join(name);
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        if args.check {
+            stale.push(name.clone());
+        } else {
+            std::fs::write(&path, text).map_err(|e| unreadable(e, &path))?;
+        }
+    }
+    let expected: std::collections::HashSet<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+    if let Ok(entries) = std::fs::read_dir(&args.out) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if Path::new(&name).extension().is_some_and(|e| e == "md")
+                && !expected.contains(name.as_str())
+            {
+                if args.check {
+                    stale.push(name);
+                } else {
+                    std::fs::remove_file(entry.path()).map_err(|e| unreadable(e, &entry.path()))?;
+                }
+            }
+        }
+    }
+    if args.check && !stale.is_empty() {
+        stale.sort();
+        for name in &stale {
+            writeln!(out, "stale {}", args.out.join(name).display())?;
+        }
+        writeln!(
+            out,
+            "{} of {} pages are stale; run `connlint docs {}` to regenerate them",
+            stale.len(),
+            pages.len(),
+            args.out.display()
+        )?;
+        return Ok(1);
+    }
+    writeln!(
+        out,
+        "{} pages {}",
+        pages.len(),
+        if args.check { "up to date" } else { "written" }
+    )?;
     Ok(0)
 }
 
@@ -476,7 +422,7 @@ fn test(args: &TestArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
         }
     } else {
         for path in &args.packs {
-            for file in pack_files(path)? {
+            for file in load::pack_files(path).map_err(Failure::from)? {
                 let text = std::fs::read_to_string(&file).map_err(|e| {
                     Failure::Usage(format!("cannot read rule pack {}: {e}", file.display()))
                 })?;
@@ -560,4 +506,57 @@ fn schema(out: &mut dyn Write) -> Result<u8, Outcome> {
     serde_json::to_writer_pretty(&mut *out, &schema).map_err(io::Error::other)?;
     writeln!(out)?;
     Ok(0)
+}
+
+/// `connlint lsp`: 0 after `shutdown` and `exit`, 1 when the client went
+/// away without them (as the protocol asks), 2 for bad arguments.
+fn lsp(args: &LspArgs) -> ExitCode {
+    let as_of = match args.as_of.as_deref().map(parse_date) {
+        Some(None) => {
+            report_failure(&Failure::Usage(format!(
+                "--as-of `{}` is not a date (YYYY-MM-DD)",
+                args.as_of.as_deref().unwrap_or_default()
+            )));
+            return ExitCode::from(2);
+        }
+        Some(Some(date)) => Some(date),
+        None => None,
+    };
+    let source = &args.source;
+    let config = if source.no_config {
+        ConfigChoice::Ignore
+    } else if let Some(path) = &source.config {
+        if !path.is_file() {
+            report_failure(&Failure::Usage(format!(
+                "config file {} does not exist",
+                path.display()
+            )));
+            return ExitCode::from(2);
+        }
+        ConfigChoice::File(std::path::absolute(path).unwrap_or_else(|_| path.clone()))
+    } else {
+        ConfigChoice::Nearest
+    };
+    let options = LspOptions {
+        config,
+        extra_packs: source
+            .rules
+            .iter()
+            .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+            .collect(),
+        builtin: !source.no_builtin,
+        select: source.select.clone(),
+        ignore: source.ignore.clone(),
+        as_of,
+        max_file_size: args.max_file_size,
+        allow_outside: args.allow_outside,
+    };
+    match connlint::lsp::serve(Box::new(io::stdin()), Box::new(io::stdout()), options) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("connlint lsp: {error}");
+            ExitCode::from(2)
+        }
+    }
 }

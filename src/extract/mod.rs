@@ -24,6 +24,7 @@ pub mod dotnet;
 pub mod endpoint;
 pub mod environment;
 pub mod gradle;
+pub mod inventory;
 pub mod java;
 pub mod java_ext;
 pub mod java_source;
@@ -120,6 +121,7 @@ pub fn extract(kind: FileKind, source: &SourceFile, includes: &dyn Includes) -> 
         FileKind::CSharp => dotnet::extract_csharp(source),
         FileKind::PowerShell => dotnet::extract_powershell(source),
         FileKind::Registry => dotnet::extract_registry_file(source),
+        FileKind::ClientInventory => inventory::extract(source),
     };
     finish(&mut extraction, source);
     extraction

@@ -4,6 +4,7 @@
 pub mod facts;
 pub mod human;
 pub mod json;
+pub mod rule_doc;
 
 use std::io::{self, Write};
 

@@ -13,7 +13,8 @@ use crate::error::{ErrorKind, FileError};
 use crate::facts::{Fact, FactKind};
 pub use crate::rules::schema::Scope;
 use crate::rules::schema::{
-    ConditionSpec, ExampleSpec, MatcherSpec, PackFile, RegexExtractorSpec, RuleSpec, Severity,
+    ConditionSpec, ExampleSpec, MatcherSpec, OneOrMany, PackFile, RegexExtractorSpec, RuleSpec,
+    Severity,
 };
 use crate::span::Span;
 use crate::version::{Constraint, Scheme, Version};
@@ -68,6 +69,8 @@ pub struct Rule {
     pub unless: Vec<Condition>,
     /// Tags.
     pub tags: Vec<String>,
+    /// Rules this one replaces on the facts it fires on.
+    pub supersedes: Vec<String>,
     /// Examples.
     pub examples: Vec<ExampleSpec>,
 }
@@ -75,10 +78,10 @@ pub struct Rule {
 /// What a rule looks at.
 #[derive(Debug)]
 pub enum Target {
-    /// Facts of one kind that pass the filters.
+    /// Facts of these kinds that pass the filters.
     Fact {
-        /// The kind.
-        kind: FactKind,
+        /// The kinds (any of them).
+        kinds: Vec<FactKind>,
         /// Attribute filters.
         filters: Vec<Filter>,
     },
@@ -114,8 +117,9 @@ impl Rule {
     /// What the rule checks, in one line (for `explain`).
     pub fn summary(&self) -> String {
         let mut text = match &self.target {
-            Target::Fact { kind, filters } => {
-                let mut t = format!("fact `{kind}`");
+            Target::Fact { kinds, filters } => {
+                let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+                let mut t = format!("fact `{}`", names.join("` or `"));
                 if !filters.is_empty() {
                     let parts: Vec<String> = filters.iter().map(Filter::describe).collect();
                     let _ = write!(t, " where {}", parts.join(" and "));
@@ -404,6 +408,7 @@ impl Ctx<'_> {
                 .map(|c| self.condition(c))
                 .collect::<Result<_, _>>()?,
             tags: spec.tags,
+            supersedes: spec.supersedes,
             examples: spec.examples,
         })
     }
@@ -471,12 +476,13 @@ impl Ctx<'_> {
             )
             .label("this rule"));
         };
-        let kind = self.fact_kind(fact)?;
+        let kinds = self.fact_kinds(fact)?;
         let filters = self.filters(&spec.filters)?;
+        // A version constraint compares the way the first kind numbers itself.
         let scheme_kind = if spec.attribute.is_some() {
             FactKind::TextMatch
         } else {
-            kind
+            kinds[0]
         };
         let check = if let Some(require) = &spec.require {
             Check::Require(self.constraint(require, scheme_kind)?)
@@ -503,7 +509,7 @@ impl Ctx<'_> {
             // Counted above: exactly one check is set, and it is one of these.
             return Err(self.error(ErrorKind::BadCheck, fact, "this rule has no check"));
         };
-        Ok((Target::Fact { kind, filters }, check))
+        Ok((Target::Fact { kinds, filters }, check))
     }
 
     fn fact_kind(&self, fact: &Spanned<String>) -> Result<FactKind, FileError> {
@@ -641,20 +647,22 @@ impl Ctx<'_> {
             .collect()
     }
 
-    fn condition(&self, spec: &Spanned<ConditionSpec>) -> Result<Condition, FileError> {
-        let c = spec.get_ref();
-        let range = c.fact.span();
+    /// The kinds a `fact` names: one, or a non-empty list.
+    fn fact_kinds(&self, fact: &Spanned<OneOrMany>) -> Result<Vec<FactKind>, FileError> {
+        let range = fact.span();
         let mut kinds = Vec::new();
-        for name in c.fact.get_ref().clone().into_vec() {
+        for name in fact.get_ref().clone().into_vec() {
             kinds.push(self.fact_kind(&Spanned::new(range.clone(), name))?);
         }
         if kinds.is_empty() {
-            return Err(self.error(
-                ErrorKind::UnknownFact,
-                &c.fact,
-                "a condition names no fact kind",
-            ));
+            return Err(self.error(ErrorKind::UnknownFact, fact, "`fact` names no fact kind"));
         }
+        Ok(kinds)
+    }
+
+    fn condition(&self, spec: &Spanned<ConditionSpec>) -> Result<Condition, FileError> {
+        let c = spec.get_ref();
+        let kinds = self.fact_kinds(&c.fact)?;
         // A version constraint compares the way the first kind numbers itself.
         let scheme_kind = kinds[0];
         Ok(Condition {

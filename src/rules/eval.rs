@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::facts::{Fact, FactKind};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Related, Severity};
 use crate::rules::compile::{Check, Condition, Rule, Scope, Target, parse_date, scheme_for};
 use crate::version::Version;
 
@@ -85,12 +85,17 @@ pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> 
                 fact.span.end,
                 fact.value.clone(),
             );
-            let note = (fact.origin != fact.path).then(|| format!("used by {}", fact.origin));
+            let note = (fact.origin != fact.path).then(|| Related {
+                path: Arc::clone(&fact.origin),
+                span: None,
+                message: format!("used by {}", fact.origin),
+            });
             if let Some(&existing) = index.get(&key) {
                 if let Some(note) = note
-                    && !findings[existing].notes.contains(&note)
+                    && !findings[existing].notes.contains(&note.message)
                 {
-                    findings[existing].notes.push(note);
+                    findings[existing].notes.push(note.message.clone());
+                    findings[existing].related.push(note);
                 }
                 continue;
             }
@@ -98,8 +103,10 @@ pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> 
             findings.push(finding(*active, fact, as_of, note));
         }
     }
+    drop_superseded(rules, &mut findings);
     for finding in &mut findings {
         finding.notes.sort();
+        finding.related.sort();
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
@@ -118,7 +125,30 @@ fn literal_key(fact: &Fact) -> LiteralKey<'_> {
     )
 }
 
-fn finding(active: Active<'_>, fact: &Fact, as_of: time::Date, note: Option<String>) -> Finding {
+/// Drops a finding when a rule that `supersedes` its rule fired on the same
+/// fact: one literal, one finding, from the more specific rule.
+fn drop_superseded(rules: &[Active<'_>], findings: &mut Vec<Finding>) {
+    let superseding: HashMap<&str, &[String]> = rules
+        .iter()
+        .filter(|active| !active.rule.supersedes.is_empty())
+        .map(|active| (&*active.rule.id, active.rule.supersedes.as_slice()))
+        .collect();
+    if superseding.is_empty() {
+        return;
+    }
+    // The literal, whichever job reached it.
+    let literal = |f: &Finding| (Arc::clone(&f.path), f.span.start, f.span.end, f.fact.kind);
+    let replaced: std::collections::HashSet<(String, _)> = findings
+        .iter()
+        .filter_map(|f| superseding.get(&*f.rule).map(|ids| (*ids, literal(f))))
+        .flat_map(|(ids, at)| ids.iter().map(move |id| (id.clone(), at.clone())))
+        .collect();
+    if !replaced.is_empty() {
+        findings.retain(|f| !replaced.contains(&(f.rule.to_string(), literal(f))));
+    }
+}
+
+fn finding(active: Active<'_>, fact: &Fact, as_of: time::Date, note: Option<Related>) -> Finding {
     let rule = active.rule;
     let upcoming = rule.since.filter(|since| *since > as_of);
     let severity = if upcoming.is_some() {
@@ -137,7 +167,8 @@ fn finding(active: Active<'_>, fact: &Fact, as_of: time::Date, note: Option<Stri
         help: rule.help.clone(),
         url: rule.url.clone(),
         upcoming,
-        notes: note.into_iter().collect(),
+        notes: note.iter().map(|n| n.message.clone()).collect(),
+        related: note.into_iter().collect(),
     }
 }
 
@@ -147,10 +178,10 @@ fn candidates<'f>(
     by_kind: &'f HashMap<FactKind, Vec<&'f Fact>>,
 ) -> Box<dyn Iterator<Item = &'f Fact> + 'f> {
     match &rule.target {
-        Target::Fact { kind, filters } => Box::new(
-            by_kind
-                .get(kind)
-                .into_iter()
+        Target::Fact { kinds, filters } => Box::new(
+            kinds
+                .iter()
+                .filter_map(|kind| by_kind.get(kind))
                 .flatten()
                 .copied()
                 .filter(move |fact| filters.iter().all(|f| f.accepts(fact))),
@@ -491,6 +522,12 @@ mod tests {
         let findings = run(rules, &[own, b, a], "2026-01-01");
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].notes, ["used by job-a.sh", "used by job-b.sh"]);
+        let related: Vec<(&str, Option<Span>)> = findings[0]
+            .related
+            .iter()
+            .map(|r| (&*r.path, r.span))
+            .collect();
+        assert_eq!(related, [("job-a.sh", None), ("job-b.sh", None)]);
         assert_eq!(findings[0].message, "m");
     }
 

@@ -1,10 +1,12 @@
 //! Rules: TOML packs loaded in two stages (serde types in [`schema`], then
 //! validated and compiled in [`compile`]), evaluated over the facts of a
 //! whole scan in [`eval`], and tested against their own examples in
-//! [`selftest`].
+//! [`selftest`]. [`load`] puts together the rule set of a run (config,
+//! built-in and user packs, selection).
 
 pub mod compile;
 pub mod eval;
+pub mod load;
 pub mod schema;
 pub mod selftest;
 

@@ -108,10 +108,10 @@ pub struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub since: Option<Spanned<String>>,
-    /// The fact kind the rule looks at (`java.version`, `tls.protocol`, ...). Not used by `regex` rules.
+    /// The fact kind the rule looks at (`java.version`, `tls.protocol`, ...), or a list of kinds (any of them). Not used by `regex` rules.
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub fact: Option<Spanned<String>>,
+    #[schemars(with = "Option<OneOrMany>")]
+    pub fact: Option<Spanned<OneOrMany>>,
     /// Filters on the fact's attributes (and `value`): a string, a list (any of), or a table with `not`, `pattern` or `present`.
     #[serde(default, rename = "where")]
     #[schemars(with = "BTreeMap<String, MatcherSpec>")]
@@ -165,6 +165,9 @@ pub struct RuleSpec {
     /// Tags: `--select`, `--ignore` and the config's `select`/`disable` accept them like pack names.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Rule ids this rule is more specific than: where both fire on the same fact, only this one is reported.
+    #[serde(default)]
+    pub supersedes: Vec<String>,
     /// Examples run by `connlint test` and `cargo test`.
     #[serde(default)]
     pub examples: Vec<ExampleSpec>,
@@ -275,6 +278,17 @@ pub struct ExampleSpec {
     /// The expected findings of this rule, in order: the exact text under each primary span, or a table with `text`, `path` and `line`. Empty: the example must stay quiet.
     #[serde(default)]
     pub expect: Vec<ExpectSpec>,
+}
+
+impl ExampleSpec {
+    /// The example's files as (path, text): `content` first (at `path`, or
+    /// `example.txt`), then `files`.
+    pub fn file_texts(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.content
+            .iter()
+            .map(|c| (self.path.as_deref().unwrap_or("example.txt"), c.as_str()))
+            .chain(self.files.iter().map(|(p, c)| (p.as_str(), c.as_str())))
+    }
 }
 
 /// One expected finding.

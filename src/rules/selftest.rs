@@ -101,18 +101,10 @@ fn run_example(
     packs: &[CompiledPack],
     as_of: time::Date,
 ) -> Verdict {
-    let mut files: Vec<Arc<SourceFile>> = example
-        .files
-        .iter()
-        .map(|(path, text)| Arc::new(SourceFile::new(path.as_str(), text.as_str())))
+    let files: Vec<Arc<SourceFile>> = example
+        .file_texts()
+        .map(|(path, text)| Arc::new(SourceFile::new(path, text)))
         .collect();
-    if let Some(content) = &example.content {
-        let path = example
-            .path
-            .clone()
-            .unwrap_or_else(|| "example.txt".to_owned());
-        files.push(Arc::new(SourceFile::new(path, content.as_str())));
-    }
     let active = [Active {
         rule,
         severity: rule.severity,
