@@ -179,6 +179,70 @@ fn demo_scan_is_deterministic_and_masks_secrets() {
 }
 
 #[test]
+fn one_secret_one_finding_next_to_a_production_endpoint() {
+    // credentials.sh is read alone, by a production job and by a sandbox
+    // job: the production rule supersedes the warning on that literal.
+    let dir = repo(&[
+        (
+            "jobs/prod.sh",
+            ". ./shared/credentials.sh\n./AnaplanClient.sh -service https://api.anaplan.com -W\n",
+        ),
+        (
+            "jobs/uat.sh",
+            ". ./shared/credentials.sh\njava -jar sync.jar --login https://test.salesforce.com\n",
+        ),
+        (
+            "jobs/shared/credentials.sh",
+            "KEYSTORE_PASSWORD=Shared-Pa55\n",
+        ),
+        ("tools/sftp.sh", "SFTP_PASSWORD=Sftp-Pa55\n"),
+    ]);
+    let secrets = |args: &[&str]| -> Vec<(String, String)> {
+        let out = run(connlint()
+            .args(["check", "--format", "json"])
+            .args(args)
+            .arg(dir.path()));
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["fact"]["kind"] == "secret")
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_owned(),
+                    f["path"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let pairs = |expected: &[(&str, &str)]| -> Vec<(String, String)> {
+        expected
+            .iter()
+            .map(|(r, p)| ((*r).to_owned(), (*p).to_owned()))
+            .collect()
+    };
+    assert_eq!(
+        secrets(&[]),
+        pairs(&[
+            (
+                "secrets.plaintext-secret-production",
+                "jobs/shared/credentials.sh"
+            ),
+            ("secrets.plaintext-secret", "tools/sftp.sh"),
+        ])
+    );
+    // Without the production rule the secret is still reported, as a warning.
+    assert_eq!(
+        secrets(&["--ignore", "secrets.plaintext-secret-production"]),
+        pairs(&[
+            ("secrets.plaintext-secret", "jobs/shared/credentials.sh"),
+            ("secrets.plaintext-secret", "tools/sftp.sh"),
+        ])
+    );
+}
+
+#[test]
 fn secrets_next_to_production_endpoints_are_masked_in_every_output() {
     let dir = repo(&[
         (

@@ -32,22 +32,12 @@ pub struct EvalOptions {
 /// Evaluates `rules` over `facts`; findings come sorted by path, position
 /// and rule, one per (rule, path, span, value): a literal reached from two
 /// jobs is one finding, with a note per job.
-///
-/// A literal that a job reaches through a file it sources is judged in that
-/// job: the sourced file's own reading of it (origin = path, as if the file
-/// ran alone) is no candidate then, so `unless` conditions that hold for the
-/// job are not undone by the file's narrower context.
 pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> Vec<Finding> {
     let as_of = options.as_of;
     let mut by_kind: HashMap<FactKind, Vec<&Fact>> = HashMap::new();
     for fact in facts {
         by_kind.entry(fact.kind).or_default().push(fact);
     }
-    let reached_by_jobs: HashSet<LiteralKey<'_>> = facts
-        .iter()
-        .filter(|fact| fact.origin != fact.path)
-        .map(literal_key)
-        .collect();
     let mut findings: Vec<Finding> = Vec::new();
     let mut index: HashMap<FindingKey, usize> = HashMap::new();
     for active in rules {
@@ -63,9 +53,6 @@ pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> 
             .map(|c| ConditionIndex::build(c, &by_kind))
             .collect();
         for fact in candidates(rule, &by_kind) {
-            if fact.origin == fact.path && reached_by_jobs.contains(&literal_key(fact)) {
-                continue;
-            }
             if !fails_check(
                 &rule.check,
                 rule.check_attribute.as_deref(),
@@ -110,19 +97,6 @@ pub fn evaluate(rules: &[Active<'_>], facts: &[Fact], options: &EvalOptions) -> 
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
-}
-
-/// One literal, whichever job read it: kind, path, span and value.
-type LiteralKey<'f> = (FactKind, &'f str, u32, u32, &'f str);
-
-fn literal_key(fact: &Fact) -> LiteralKey<'_> {
-    (
-        fact.kind,
-        &fact.path,
-        fact.span.start,
-        fact.span.end,
-        &fact.value,
-    )
 }
 
 /// Drops a finding when a rule that `supersedes` its rule fired on the same
@@ -529,29 +503,5 @@ mod tests {
             .collect();
         assert_eq!(related, [("job-a.sh", None), ("job-b.sh", None)]);
         assert_eq!(findings[0].message, "m");
-    }
-
-    #[test]
-    fn a_sourced_literal_is_judged_in_the_job_not_on_its_own() {
-        // config.sh holds the secret; job.sh sources it and names the
-        // endpoint. The warning's `unless` holds for the job, so config.sh
-        // read alone must not bring the warning back.
-        let rules = "[[rules]]\nid = \"t.warn\"\nseverity = \"warning\"\ntitle = \"t\"\nmessage = \"m\"\nfact = \"secret\"\npresent = true\n[[rules.unless]]\nfact = \"endpoint.url\"\nwhere = { environment = \"production\" }\n";
-        let own = fact(FactKind::Secret, "x", "config.sh", &[]);
-        let mut in_job = own.clone();
-        in_job.origin = Arc::from("job.sh");
-        let endpoint = fact(
-            FactKind::EndpointUrl,
-            "https://api.anaplan.com",
-            "job.sh",
-            &[("environment", "production")],
-        );
-        let findings = run(rules, &[own.clone(), in_job, endpoint], "2026-01-01");
-        assert!(findings.is_empty(), "{findings:?}");
-        // Read by no job, the file is judged on its own.
-        let alone = fact(FactKind::Secret, "x", "other.sh", &[]);
-        let findings = run(rules, &[own, alone], "2026-01-01");
-        let paths: Vec<&str> = findings.iter().map(|f| &*f.path).collect();
-        assert_eq!(paths, ["config.sh", "other.sh"]);
     }
 }
