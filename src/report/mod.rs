@@ -8,7 +8,7 @@ pub mod rule_doc;
 
 use std::io::{self, Write};
 
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::scan::Scan;
 use crate::source::SourceFile;
 use crate::span::{LineCol, Span};
@@ -63,4 +63,22 @@ pub fn position(source: Option<&SourceFile>, span: Span) -> (LineCol, LineCol) {
         ),
         |s| s.lines.span_line_cols(&s.text, span),
     )
+}
+
+/// The severity an upcoming finding gets once its date has passed.
+pub fn raised(severity: Severity) -> Severity {
+    match severity {
+        Severity::Info => Severity::Warning,
+        Severity::Warning | Severity::Error => Severity::Error,
+    }
+}
+
+/// "upcoming: becomes error on 2028-06-01" for an upcoming finding.
+pub fn upcoming_note(finding: &Finding) -> Option<String> {
+    finding.upcoming.map(|date| {
+        format!(
+            "upcoming: becomes {} on {date}",
+            raised(finding.severity).name()
+        )
+    })
 }
