@@ -5,7 +5,9 @@ pub mod facts;
 pub mod human;
 pub mod json;
 pub mod rule_doc;
+pub mod sarif;
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::finding::{Finding, Severity};
@@ -63,6 +65,58 @@ pub fn position(source: Option<&SourceFile>, span: Span) -> (LineCol, LineCol) {
         ),
         |s| s.lines.span_line_cols(&s.text, span),
     )
+}
+
+/// Where the CI formats (SARIF, GitHub annotations, JUnit) anchor paths.
+///
+/// Findings carry paths relative to the scanned directory. CI services
+/// resolve paths against the checkout, the directory connlint runs in, so
+/// these formats prepend the scanned directory's path from there.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Root {
+    /// Prepended to every finding's path: the scanned directory relative to
+    /// the working directory, with `/` separators and a trailing `/`; empty
+    /// when the paths are already relative to the working directory.
+    pub prefix: String,
+    /// The absolute `file:` URI, ending in `/`, that prefixed paths are
+    /// relative to (SARIF's `%SRCROOT%`); `None` when there is no single one.
+    pub uri: Option<String>,
+}
+
+impl Root {
+    /// The path of `rel` (relative to the scanned directory) as CI tools
+    /// should see it.
+    pub fn path(&self, rel: &str) -> String {
+        format!("{}{rel}", self.prefix)
+    }
+}
+
+/// The `file:` URI of an absolute directory path, ending in `/`, with
+/// every byte outside the URI path characters percent-encoded.
+pub fn directory_uri(absolute: &str) -> String {
+    let path = absolute.replace('\\', "/");
+    let path = path.trim_end_matches('/');
+    // `C:/x` (Windows) becomes `file:///C:/x`; `/x` becomes `file:///x`.
+    let slash = if path.starts_with('/') { "" } else { "/" };
+    format!("file://{slash}{}/", encode_uri_path(path, true))
+}
+
+/// Percent-encodes `path` for use as a URI path: unreserved characters,
+/// sub-delimiters, `@` and `/` stay, and so does `:` when `colon` (it would
+/// start a scheme in the first segment of a relative reference).
+pub fn encode_uri_path(path: &str, colon: bool) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        let keep = byte.is_ascii_alphanumeric()
+            || b"-._~/!$&'()*+,;=@".contains(&byte)
+            || (colon && byte == b':');
+        if keep {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
 }
 
 /// The severity an upcoming finding gets once its date has passed.
