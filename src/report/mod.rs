@@ -2,6 +2,7 @@
 //! it is handed. The library never prints.
 
 pub mod facts;
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod rule_doc;
