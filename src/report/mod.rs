@@ -5,6 +5,7 @@ pub mod facts;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod rule_doc;
 pub mod sarif;
 
