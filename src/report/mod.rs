@@ -98,7 +98,10 @@ impl Root {
 pub fn directory_uri(absolute: &str) -> String {
     let path = absolute.replace('\\', "/");
     let path = path.trim_end_matches('/');
-    // `C:/x` (Windows) becomes `file:///C:/x`; `/x` becomes `file:///x`.
+    if path.is_empty() {
+        return "file:///".to_owned();
+    }
+    // `C:/x` (Windows) becomes `file:///C:/x/`; `/x` becomes `file:///x/`.
     let slash = if path.starts_with('/') { "" } else { "/" };
     format!("file://{slash}{}/", encode_uri_path(path, true))
 }
@@ -137,4 +140,40 @@ pub fn upcoming_note(finding: &Finding) -> Option<String> {
             raised(finding.severity).name()
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_paths_keep_path_characters_and_encode_the_rest() {
+        assert_eq!(encode_uri_path("jobs/run.sh", false), "jobs/run.sh");
+        assert_eq!(
+            encode_uri_path("a b/c%d#e?f/café.sh", false),
+            "a%20b/c%25d%23e%3Ff/caf%C3%A9.sh"
+        );
+        // `c:x` as a relative reference would read as scheme `c`.
+        assert_eq!(encode_uri_path("c:x/y", false), "c%3Ax/y");
+        assert_eq!(encode_uri_path("c:x/y", true), "c:x/y");
+        assert_eq!(encode_uri_path("it's(1),+[2]", false), "it's(1),+%5B2%5D");
+    }
+
+    #[test]
+    fn directory_uris_are_absolute_and_end_in_a_slash() {
+        assert_eq!(directory_uri("/work/my repo"), "file:///work/my%20repo/");
+        assert_eq!(directory_uri("/work/repo/"), "file:///work/repo/");
+        assert_eq!(directory_uri(r"C:\work\repo"), "file:///C:/work/repo/");
+        assert_eq!(directory_uri("/"), "file:///");
+    }
+
+    #[test]
+    fn root_prefixes_paths() {
+        let root = Root {
+            prefix: "sub/dir/".to_owned(),
+            uri: None,
+        };
+        assert_eq!(root.path("jobs/run.sh"), "sub/dir/jobs/run.sh");
+        assert_eq!(Root::default().path("jobs/run.sh"), "jobs/run.sh");
+    }
 }

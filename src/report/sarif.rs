@@ -107,7 +107,7 @@ impl Emitter for Sarif<'_> {
                         BaseUri {
                             uri,
                             description: Message::new(
-                                "The directory connlint ran in; paths of findings are relative to it.",
+                                "The directory that paths are relative to: where connlint ran, or the scanned directory when it lies outside.",
                             ),
                         },
                     )])
