@@ -89,6 +89,12 @@ pub(crate) enum CheckFormat {
     Human,
     /// The stable JSON document.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// JUnit XML, for CI test reports (GitLab, Jenkins).
+    Junit,
 }
 
 /// Severity thresholds.
@@ -111,6 +117,9 @@ pub(crate) struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub(crate) format: CheckFormat,
+    /// Write the report to this file; the summary line still goes to stderr.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
     /// Exit 1 when a finding at or above this severity remains (default: error, or the config's `fail-on`).
     #[arg(long, value_enum)]
     pub(crate) fail_on: Option<FailOn>,

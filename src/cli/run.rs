@@ -14,10 +14,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 use connlint::error::FileError;
 use connlint::finding::Severity;
 use connlint::lsp::{ConfigChoice, Options as LspOptions};
-use connlint::report::Emitter;
 use connlint::report::facts::{FactsFormat, write_facts};
-use connlint::report::human::Human;
-use connlint::report::json::Json;
 use connlint::report::rule_doc;
 use connlint::rules::BUILTIN_PACKS;
 use connlint::rules::compile::{CompiledPack, compile_pack, parse_date};
@@ -29,9 +26,10 @@ use connlint::settings::{Config, DEFAULT_MAX_FILE_SIZE};
 use connlint::{Scan, ScanOptions, scan};
 
 use super::args::{
-    CheckArgs, CheckFormat, Cli, Command, DocsArgs, FactsArgs, FactsFormatArg, FailOn, LspArgs,
-    RuleSource, ScanArgs, TestArgs,
+    CheckArgs, Cli, Command, DocsArgs, FactsArgs, FactsFormatArg, FailOn, LspArgs, RuleSource,
+    ScanArgs, TestArgs,
 };
+use super::output::{self, ReportError};
 
 /// Why a command stopped before doing its work (exit 2).
 enum Failure {
@@ -215,17 +213,11 @@ fn run_scan(args: &ScanArgs) -> Result<(Scan, time::Date, RuleSet), Outcome> {
 
 fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
     let (result, as_of, loaded) = run_scan(&args.scan)?;
-    match args.format {
-        CheckFormat::Human => {
-            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let width = std::env::var("COLUMNS")
-                .ok()
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(100);
-            Human { color, width }.emit(out, &result)?;
-        }
-        CheckFormat::Json => Json { as_of }.emit(out, &result)?,
-    }
+    let rules = active_rules(&loaded, &args.scan.source)?;
+    output::write_report(args, &result, as_of, rules, out).map_err(|e| match e {
+        ReportError::Stdout(e) => Outcome::Io(e),
+        ReportError::File(message) => Failure::Usage(message).into(),
+    })?;
     let threshold = match args.fail_on {
         Some(FailOn::Error) => Severity::Error,
         Some(FailOn::Warning) => Severity::Warning,

@@ -17,7 +17,7 @@ use miette::{
 
 use crate::facts::FactKind;
 use crate::finding::{Finding, Severity};
-use crate::report::{Counts, Emitter};
+use crate::report::{Counts, Emitter, upcoming_note};
 use crate::scan::Scan;
 use crate::source::SourceFile;
 
@@ -136,24 +136,12 @@ fn help_text(finding: &Finding) -> Option<String> {
     if let Some(help) = &finding.help {
         parts.push(help.clone());
     }
-    if let Some(date) = finding.upcoming {
-        parts.push(format!(
-            "upcoming: becomes {} on {date}",
-            raised(finding.severity).name()
-        ));
-    }
+    parts.extend(upcoming_note(finding));
     parts.extend(finding.notes.iter().cloned());
     if let Some(url) = &finding.url {
         parts.push(format!("see {url}"));
     }
     (!parts.is_empty()).then(|| parts.join("\n"))
-}
-
-fn raised(severity: Severity) -> Severity {
-    match severity {
-        Severity::Info => Severity::Warning,
-        Severity::Warning | Severity::Error => Severity::Error,
-    }
 }
 
 /// Every file with a finding, with each secret's bytes replaced by `*`.
