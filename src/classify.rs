@@ -169,12 +169,6 @@ impl FileKind {
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.name() == name)
     }
-
-    /// Whether the kind's files are scripts whose comments may carry
-    /// suppressions in `#` or `REM` form.
-    pub fn is_script(self) -> bool {
-        matches!(self, FileKind::Shell | FileKind::Batch)
-    }
 }
 
 /// The kind of a file from its name alone, or `None` when only the content

@@ -14,10 +14,11 @@ use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::finding::Finding;
 use crate::references;
 use crate::rules::compile::{CompiledPack, RegexExtractor, Rule, Target};
-use crate::rules::eval::{self, Active, EvalOptions};
+use crate::rules::eval::{Active, EvalOptions};
 use crate::settings::Config;
 use crate::source::{self, SourceFile};
 use crate::span::Span;
+use crate::suppress;
 use crate::walk;
 
 /// What to scan and how.
@@ -38,6 +39,9 @@ pub struct ScanOptions<'a> {
     pub max_file_size: u64,
     /// Read certificate files that references point at outside the roots.
     pub allow_outside: bool,
+    /// Honour `connlint: ignore[...]` comments (off for audits:
+    /// `--no-inline-ignores`, and then no meta findings either).
+    pub inline_ignores: bool,
 }
 
 /// The outcome of a scan.
@@ -55,6 +59,8 @@ pub struct Scan {
     pub sources: BTreeMap<Arc<str>, Arc<SourceFile>>,
     /// Findings dropped by `[[ignore]]` entries of the config.
     pub ignored: usize,
+    /// Findings silenced by `connlint: ignore[...]` comments.
+    pub suppressed: usize,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -64,6 +70,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
     let started = Instant::now();
     let text_rules = TextRules::new(&options.rules, options.packs);
     let mut result = Scan::default();
+    let mut directives = suppress::Directives::new();
     for path in &options.paths {
         let (includes, outcomes, skipped, root) = if path.is_dir() {
             let includes = DiskIncludes::new(path, options.max_file_size);
@@ -101,6 +108,11 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
         let mut facts = Vec::new();
         let mut certificate_files = BTreeMap::new();
         for outcome in outcomes {
+            if let Some(source) = &outcome.source
+                && !outcome.directives.is_empty()
+            {
+                directives.insert(Arc::clone(&source.path), outcome.directives);
+            }
             result.files_scanned += usize::from(outcome.scanned);
             result.problems.extend(outcome.extraction.problems);
             if let Some(source) = outcome.source {
@@ -112,6 +124,9 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
             facts.extend(outcome.extraction.facts);
         }
         for (path, source) in includes.loaded() {
+            if options.inline_ignores && !directives.contains_key(&path) {
+                directives_of_include(&path, &source, options.config, &mut directives);
+            }
             result.sources.entry(path).or_insert(source);
         }
         for target in references::resolve(&mut facts, &root, options.allow_outside) {
@@ -137,12 +152,28 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
     result.facts.sort();
     result.problems.sort();
     result.problems.dedup();
+    evaluate(&mut result, options, &directives);
+    result.elapsed = started.elapsed();
+    result
+}
+
+/// Stage 4 over the facts of the whole scan: rules, inline suppressions,
+/// config ignores; then drops the texts no report points into.
+fn evaluate(result: &mut Scan, options: &ScanOptions<'_>, directives: &suppress::Directives) {
     let eval_options = EvalOptions {
         as_of: options.as_of,
         expiry_days: options.config.expiry_warning_days,
     };
-    let mut findings = eval::evaluate(&options.rules, &result.facts, &eval_options);
-    link_to_references(&mut findings, &result.facts);
+    let evaluated = suppress::evaluate(
+        &options.rules,
+        options.packs,
+        &result.facts,
+        &eval_options,
+        options.inline_ignores.then_some(directives),
+        |path| result.sources.get(path).map(AsRef::as_ref),
+    );
+    result.suppressed = evaluated.suppressed;
+    let findings = evaluated.findings;
     let before = findings.len();
     result.findings = findings
         .into_iter()
@@ -154,12 +185,29 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
         .iter()
         .map(|f| &*f.path)
         .chain(result.problems.iter().map(|p| &*p.path))
+        .chain(result.findings.iter().map(|f| &*f.path))
         .collect();
     result
         .sources
         .retain(|path, _| referenced.contains(&**path));
-    result.elapsed = started.elapsed();
-    result
+}
+
+/// The directives of a file read only because a script sources it (a
+/// pre-commit run on one job): its comments count like a walked file's.
+fn directives_of_include(
+    path: &Arc<str>,
+    source: &SourceFile,
+    config: &Config,
+    directives: &mut suppress::Directives,
+) {
+    let found = config
+        .extractor_for(path)
+        .or_else(|| classify::by_name(Path::new(&**path)))
+        .map(|kind| suppress::directives(kind, source))
+        .unwrap_or_default();
+    if !found.is_empty() {
+        directives.insert(Arc::clone(path), found);
+    }
 }
 
 /// The root and file for a file argument: it is scanned alone, relative to
@@ -213,6 +261,8 @@ struct FileOutcome {
     scanned: bool,
     source: Option<Arc<SourceFile>>,
     extraction: Extraction,
+    /// Its `connlint: ignore[...]` comments.
+    directives: Vec<suppress::Directive>,
 }
 
 impl FileOutcome {
@@ -222,6 +272,7 @@ impl FileOutcome {
             scanned: false,
             source: None,
             extraction: Extraction::default(),
+            directives: Vec::new(),
         }
     }
 
@@ -293,14 +344,21 @@ fn read_and_extract(
     if let Some(note) = decoded.lossy {
         extraction.problems.push(Problem::file(&source.path, note));
     }
+    let directives = match kind {
+        Some(kind) if options.inline_ignores => suppress::directives(kind, &source),
+        _ => Vec::new(),
+    };
     // Keep the text only when a report may render it: memory stays bounded
     // by what was found, not by what was read.
-    let keep = !extraction.facts.is_empty() || extraction.problems.iter().any(|p| p.span.is_some());
+    let keep = !extraction.facts.is_empty()
+        || extraction.problems.iter().any(|p| p.span.is_some())
+        || !directives.is_empty();
     FileOutcome {
         certificate: None,
         scanned: true,
         source: keep.then_some(source),
         extraction,
+        directives,
     }
 }
 
@@ -341,6 +399,7 @@ fn read_certificate(
                 scanned: true,
                 source: keep.then(|| Arc::new(source)),
                 extraction,
+                directives: Vec::new(),
             };
         }
         return FileOutcome::skipped();
@@ -358,6 +417,7 @@ fn read_certificate(
         scanned: true,
         source,
         extraction,
+        directives: Vec::new(),
     }
 }
 

@@ -112,6 +112,9 @@ pub(crate) struct CheckArgs {
     /// Exit 1 when a finding at or above this severity remains (default: error, or the config's `fail-on`).
     #[arg(long, value_enum)]
     pub(crate) fail_on: Option<FailOn>,
+    /// Do not honour `connlint: ignore[...]` comments (audits); nor report on them.
+    #[arg(long)]
+    pub(crate) no_inline_ignores: bool,
 }
 
 /// Output formats of `facts`.

@@ -302,7 +302,7 @@ fn as_of(text: Option<&str>) -> Result<time::Date, Outcome> {
     }
 }
 
-fn run_scan(args: &ScanArgs) -> Result<(Scan, time::Date, Loaded), Outcome> {
+fn run_scan(args: &ScanArgs, inline_ignores: bool) -> Result<(Scan, time::Date, Loaded), Outcome> {
     for path in &args.paths {
         if !path.exists() {
             return Err(
@@ -323,6 +323,7 @@ fn run_scan(args: &ScanArgs) -> Result<(Scan, time::Date, Loaded), Outcome> {
             as_of,
             jobs: args.jobs.unwrap_or(0),
             allow_outside: args.allow_outside,
+            inline_ignores,
             max_file_size: args
                 .max_file_size
                 .or(loaded.config.max_file_size)
@@ -334,7 +335,7 @@ fn run_scan(args: &ScanArgs) -> Result<(Scan, time::Date, Loaded), Outcome> {
 }
 
 fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
-    let (result, as_of, loaded) = run_scan(&args.scan)?;
+    let (result, as_of, loaded) = run_scan(&args.scan, !args.no_inline_ignores)?;
     match args.format {
         CheckFormat::Human => {
             let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -357,7 +358,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
 }
 
 fn facts(args: &FactsArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
-    let (result, _, _) = run_scan(&args.scan)?;
+    let (result, _, _) = run_scan(&args.scan, false)?;
     let format = match args.format {
         FactsFormatArg::Table => FactsFormat::Table,
         FactsFormatArg::Json => FactsFormat::Json,
