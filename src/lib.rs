@@ -12,7 +12,8 @@
 //!    [`facts::Problem`]s, never errors.
 //! 4. [`rules`]: TOML rule packs compiled once, evaluated over the facts of
 //!    the whole scan into [`finding::Finding`]s; [`suppress`] drops the ones
-//!    `connlint: ignore[...]` comments silence.
+//!    `connlint: ignore[...]` comments silence, and [`baseline`] the ones a
+//!    baseline file already lists.
 //! 5. [`report`]: one emitter per output format, writing to a `dyn Write`.
 //!
 //! [`scan`] runs stages 1-4; the library never prints and never exits.
@@ -32,6 +33,7 @@ macro_rules! static_regex {
     }};
 }
 
+pub mod baseline;
 pub mod classify;
 pub mod error;
 pub mod extract;

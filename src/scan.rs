@@ -61,6 +61,9 @@ pub struct Scan {
     pub ignored: usize,
     /// Findings silenced by `connlint: ignore[...]` comments.
     pub suppressed: usize,
+    /// What a baseline dropped, when one was applied
+    /// ([`crate::baseline::Baseline::apply`]).
+    pub baseline: Option<crate::baseline::BaselineCounts>,
     /// Wall time.
     pub elapsed: Duration,
 }

@@ -115,6 +115,12 @@ pub(crate) struct CheckArgs {
     /// Do not honour `connlint: ignore[...]` comments (audits); nor report on them.
     #[arg(long)]
     pub(crate) no_inline_ignores: bool,
+    /// Report only findings this baseline file does not list (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+    /// Write the findings (after suppressions) to this baseline file; with --baseline, the updated baseline.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) write_baseline: Option<PathBuf>,
 }
 
 /// Output formats of `facts`.

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
+use connlint::baseline::Baseline;
 use connlint::error::{ErrorKind, FileError};
 use connlint::finding::Severity;
 use connlint::report::Emitter;
@@ -335,7 +336,9 @@ fn run_scan(args: &ScanArgs, inline_ignores: bool) -> Result<(Scan, time::Date, 
 }
 
 fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
-    let (result, as_of, loaded) = run_scan(&args.scan, !args.no_inline_ignores)?;
+    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
+    let (mut result, as_of, loaded) = run_scan(&args.scan, !args.no_inline_ignores)?;
+    update_baselines(args, baseline.as_ref(), &mut result)?;
     match args.format {
         CheckFormat::Human => {
             let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -355,6 +358,39 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
     };
     let failed = result.findings.iter().any(|f| f.severity >= threshold);
     Ok(u8::from(failed))
+}
+
+/// Reads `--baseline FILE`; a malformed one stops the run (exit 2).
+fn read_baseline(path: &Path) -> Result<Baseline, Outcome> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Usage(format!("cannot read baseline {}: {e}", path.display())))?;
+    Ok(Baseline::parse(&path.display().to_string(), &text).map_err(Failure::from)?)
+}
+
+/// `--write-baseline` records every finding left after suppressions (with
+/// `--baseline` too, that is the updated baseline: fixed entries gone, new
+/// findings added); then `--baseline` drops the findings it lists.
+fn update_baselines(
+    args: &CheckArgs,
+    baseline: Option<&Baseline>,
+    result: &mut Scan,
+) -> Result<(), Outcome> {
+    if let Some(path) = &args.write_baseline {
+        let written = Baseline::of(result);
+        std::fs::write(path, written.to_json()).map_err(|e| {
+            Failure::Usage(format!("cannot write baseline {}: {e}", path.display()))
+        })?;
+        let count = written.entries().len();
+        let findings = if count == 1 { "finding" } else { "findings" };
+        eprintln!(
+            "connlint: wrote {count} {findings} to baseline {}",
+            path.display()
+        );
+    }
+    if let Some(baseline) = baseline {
+        baseline.apply(result);
+    }
+    Ok(())
 }
 
 fn facts(args: &FactsArgs, out: &mut dyn Write) -> Result<u8, Outcome> {

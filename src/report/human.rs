@@ -99,6 +99,21 @@ pub fn summary(scan: &Scan) -> String {
     if scan.ignored > 0 {
         let _ = write!(line, ", {} ignored by config", scan.ignored);
     }
+    if let Some(baseline) = scan.baseline {
+        let _ = write!(line, ", {} baselined", baseline.baselined);
+        if baseline.fixed > 0 {
+            let entries = if baseline.fixed == 1 {
+                "entry"
+            } else {
+                "entries"
+            };
+            let _ = write!(
+                line,
+                " ({} baseline {entries} no longer found: fixed)",
+                baseline.fixed
+            );
+        }
+    }
     if !scan.problems.is_empty() {
         let _ = write!(line, ", {}", plural(scan.problems.len(), "file note"));
     }
