@@ -738,3 +738,35 @@ fn rules_and_explain_know_connlints_own_rules() {
     assert!(text.contains("Checks:   inline suppressions (`connlint: ignore[...]`) that are past their `until=` date"), "{text}");
     assert!(text.contains("Example 1 (fires)"));
 }
+
+#[test]
+fn config_ignores_need_paths_a_reason_and_known_rules() {
+    let job = ("jobs/run.sh", "JAVA_HOME=/opt/jdk1.7.0_80\n");
+    let run = |config: &str| {
+        let dir = repo(&[job, (".connlint.toml", config)]);
+        let output = connlint().arg("check").arg(dir.path()).output().unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, _) = run(
+        "[[ignore]]\npaths = [\"jobs/**\"]\nrules = [\"java\"]\nreason = \"host retired in Q3\"\n",
+    );
+    assert_eq!(code, 0);
+    assert!(stdout.contains(", 1 ignored by config"), "{stdout}");
+    let (code, _, stderr) = run("[[ignore]]\npaths = [\"jobs/**\"]\n");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("missing field `reason`"), "{stderr}");
+    let (code, _, stderr) = run("[[ignore]]\npaths = [\"jobs/**\"]\nreason = \" \"\n");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("needs a `reason`"), "{stderr}");
+    // Current behaviour: an empty `paths` or a misspelt rule ignores
+    // nothing, silently.
+    let (code, _, _) = run("[[ignore]]\npaths = []\nreason = \"x\"\n");
+    assert_eq!(code, 1);
+    let (code, _, _) =
+        run("[[ignore]]\npaths = [\"jobs/**\"]\nrules = [\"javaa\"]\nreason = \"x\"\n");
+    assert_eq!(code, 1);
+}
