@@ -762,11 +762,16 @@ fn config_ignores_need_paths_a_reason_and_known_rules() {
     let (code, _, stderr) = run("[[ignore]]\npaths = [\"jobs/**\"]\nreason = \" \"\n");
     assert_eq!(code, 2);
     assert!(stderr.contains("needs a `reason`"), "{stderr}");
-    // Current behaviour: an empty `paths` or a misspelt rule ignores
-    // nothing, silently.
-    let (code, _, _) = run("[[ignore]]\npaths = []\nreason = \"x\"\n");
-    assert_eq!(code, 1);
-    let (code, _, _) =
+    // An empty `paths` or a misspelt rule would ignore nothing, silently.
+    let (code, _, stderr) = run("[[ignore]]\npaths = []\nreason = \"x\"\n");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("needs `paths`"), "{stderr}");
+    let (code, _, stderr) =
         run("[[ignore]]\npaths = [\"jobs/**\"]\nrules = [\"javaa\"]\nreason = \"x\"\n");
-    assert_eq!(code, 1);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown rule or pack `javaa`"), "{stderr}");
+    assert!(
+        stderr.contains("rules = [\"javaa\"]"),
+        "points into the file: {stderr}"
+    );
 }

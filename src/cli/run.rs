@@ -249,6 +249,7 @@ fn active_rules<'p>(loaded: &'p Loaded, source: &RuleSource) -> Result<Vec<Activ
     {
         check_config(named)?;
     }
+    check_ignore_names(loaded, &config_name, &config_text)?;
     for name in source.select.iter().chain(&source.ignore) {
         if !known(name) {
             return Err(Failure::Usage(format!(
@@ -292,6 +293,36 @@ fn active_rules<'p>(loaded: &'p Loaded, source: &RuleSource) -> Result<Vec<Activ
         active.push(Active { rule, severity });
     }
     Ok(active)
+}
+
+/// `[[ignore]]` entries name rules or packs that exist (not tags: ignores
+/// match rule ids and pack names); a typo would silently ignore nothing.
+fn check_ignore_names(
+    loaded: &Loaded,
+    config_name: &str,
+    config_text: &str,
+) -> Result<(), Outcome> {
+    for named in loaded.config.ignores.iter().flat_map(|i| &i.rules) {
+        let exists = loaded
+            .packs
+            .iter()
+            .any(|p| *p.name == named.name || p.rules.iter().any(|r| *r.id == named.name));
+        if !exists {
+            return Err(Failure::from(
+                FileError::new(
+                    ErrorKind::UnknownName,
+                    config_name,
+                    config_text,
+                    named.span,
+                    format!("unknown rule or pack `{}`", named.name),
+                )
+                .label("not a loaded rule or pack")
+                .help("`[[ignore]]` takes rule ids and pack names; `connlint rules` lists them"),
+            )
+            .into());
+        }
+    }
+    Ok(())
 }
 
 fn as_of(text: Option<&str>) -> Result<time::Date, Outcome> {
