@@ -560,7 +560,10 @@ fn parse(text: &str, at: usize, end: usize, closer: Option<&str>) -> Option<Dire
         .find(char::is_whitespace)
         .unwrap_or(end - word_at);
     let word = &text[word_at..word_at + word_len];
-    if word.len() >= 6 && word[..6].eq_ignore_ascii_case("until=") {
+    if word
+        .get(..6)
+        .is_some_and(|w| w.eq_ignore_ascii_case("until="))
+    {
         let span = Span::new(word_at, word_at + word_len);
         let Some(date) = parse_date(&word[6..]) else {
             directive.malformed = Some(("`until=` takes a date, YYYY-MM-DD".to_owned(), span));
@@ -795,12 +798,51 @@ mod tests {
     }
 
     #[test]
+    fn a_reason_may_start_with_any_text() {
+        let text = "x # connlint: ignore[a.b] abcdeé, then more\n";
+        assert_eq!(
+            read(FileKind::Shell, "run.sh", text)[0].reason,
+            "abcdeé, then more"
+        );
+    }
+
+    #[test]
     fn two_directives_in_one_comment() {
         let text = "x # connlint: ignore[a.b] one connlint: ignore[c.d] two\n";
         let found = read(FileKind::Shell, "run.sh", text);
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].reason, "one");
         assert_eq!(found[1].reason, "two");
+    }
+
+    proptest::proptest! {
+        /// Any text, read as any kind: no panic, and every span lies on
+        /// char boundaries inside the text.
+        #[test]
+        fn directives_never_panic_and_spans_stay_valid(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "connlint: ignore[", "connlint: ignore-file[", "connlint:", "]", ",", " ",
+                    "until=2027-01-01", "until=é", "\n", "\r\n", "#", "//", "/*", "*/", "<!--",
+                    "-->", "<#", "#>", "'", "\"", "\\", "REM ", "::", "&", "!", ";", "é",
+                    "x.y", "abcde", "<a b=\"", "<![CDATA[", "]]>", "|", "- ", "key: ", "<<EOF", "EOF",
+                ]),
+                0..40,
+            ),
+            kind in proptest::sample::select(FileKind::ALL.to_vec()),
+        ) {
+            let text: String = parts.concat();
+            let source = SourceFile::new("f.txt", text.as_str());
+            for d in directives(kind, &source) {
+                let mut spans = vec![d.span, d.brackets];
+                spans.extend(d.ids.iter().map(|(_, s)| *s));
+                spans.extend(d.until.map(|(_, s)| s));
+                spans.extend(d.malformed.as_ref().map(|(_, s)| *s));
+                for span in spans {
+                    proptest::prop_assert!(text.get(span.range()).is_some(), "{kind:?} {text:?} {span:?}");
+                }
+            }
+        }
     }
 
     #[test]
