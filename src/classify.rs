@@ -169,88 +169,6 @@ impl FileKind {
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.name() == name)
     }
-
-    /// Whether the kind's files are scripts whose comments may carry
-    /// suppressions in `#` or `REM` form.
-    pub fn is_script(self) -> bool {
-        matches!(self, FileKind::Shell | FileKind::Batch)
-    }
-}
-
-/// How a whole-line comment is written in files of one kind: what inline
-/// suppressions (`connlint: ignore[RULE-ID] reason`) are written in, and
-/// what the editor's "suppress" action inserts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CommentSyntax {
-    /// What opens the comment: `#`, `REM`, `//`, `;` or `<!--`.
-    pub open: &'static str,
-    /// What closes it: `-->` for XML, empty for line comments.
-    pub close: &'static str,
-    /// A line ending in this character continues on the next line (`\` in
-    /// shell, `^` in batch, `` ` `` in PowerShell). A comment line cannot
-    /// go between such lines without breaking the statement, so it goes
-    /// above the statement's first line.
-    pub continuation: Option<char>,
-}
-
-impl CommentSyntax {
-    /// `text` as a comment: `# text`, `REM text`, `<!-- text -->`.
-    pub fn comment(self, text: &str) -> String {
-        if self.close.is_empty() {
-            format!("{} {text}", self.open)
-        } else {
-            format!("{} {text} {}", self.open, self.close)
-        }
-    }
-}
-
-/// The comment syntax of files of `kind`; `None` where the format has no
-/// comments (strict JSON such as `mule-artifact.json`, `.java-version`,
-/// key files), so no suppression can be written in it.
-///
-/// This is the one place that decides it: `#` for shell, properties,
-/// Dockerfiles, YAML, Python, PowerShell, nginx/Apache, OpenSSL and version
-/// pins; `REM` for batch; `<!-- -->` for XML; `//` for Java, Kotlin,
-/// Groovy, Scala, Gradle, C# and JavaScript; `;` for `.reg` files.
-pub fn comment_syntax(kind: FileKind) -> Option<CommentSyntax> {
-    let (open, close, continuation) = match kind {
-        FileKind::Shell
-        | FileKind::Properties
-        | FileKind::Dockerfile
-        | FileKind::MuleDeploy
-        | FileKind::MuleTlsConf
-        | FileKind::Python
-        | FileKind::OpensslConf
-        | FileKind::WebServer => ("#", "", Some('\\')),
-        FileKind::ToolVersions
-        | FileKind::Sdkmanrc
-        | FileKind::GithubActions
-        | FileKind::GitlabCi
-        | FileKind::Travis
-        | FileKind::AzurePipelines
-        | FileKind::Compose
-        | FileKind::Kubernetes
-        | FileKind::Spring
-        | FileKind::Yaml
-        | FileKind::VmOptions
-        | FileKind::ClientInventory => ("#", "", None),
-        FileKind::PowerShell => ("#", "", Some('`')),
-        FileKind::Batch => ("REM", "", Some('^')),
-        FileKind::Registry => (";", "", Some('\\')),
-        FileKind::Xml | FileKind::SalesforceXml | FileKind::DotnetXml => ("<!--", "-->", None),
-        FileKind::Gradle | FileKind::JavaSource | FileKind::JavaScript | FileKind::CSharp => {
-            ("//", "", None)
-        }
-        FileKind::JavaVersion
-        | FileKind::MuleArtifact
-        | FileKind::SfdxProject
-        | FileKind::DataLoaderKey => return None,
-    };
-    Some(CommentSyntax {
-        open,
-        close,
-        continuation,
-    })
 }
 
 /// The kind of a file from its name alone, or `None` when only the content
@@ -477,35 +395,6 @@ mod tests {
             FileKind::from_name("kubernetes"),
             Some(FileKind::Kubernetes)
         );
-    }
-
-    #[test]
-    fn comment_syntax_per_kind() {
-        let comment = |kind| comment_syntax(kind).map(|s| s.comment("connlint: ignore[a.b] why"));
-        assert_eq!(
-            comment(FileKind::Shell).as_deref(),
-            Some("# connlint: ignore[a.b] why")
-        );
-        assert_eq!(
-            comment(FileKind::Batch).as_deref(),
-            Some("REM connlint: ignore[a.b] why")
-        );
-        assert_eq!(
-            comment(FileKind::Xml).as_deref(),
-            Some("<!-- connlint: ignore[a.b] why -->")
-        );
-        assert_eq!(
-            comment(FileKind::CSharp).as_deref(),
-            Some("// connlint: ignore[a.b] why")
-        );
-        assert_eq!(comment(FileKind::MuleArtifact), None);
-        assert_eq!(
-            comment_syntax(FileKind::Batch).unwrap().continuation,
-            Some('^')
-        );
-        // Every kind is decided (the match is exhaustive); spot-check YAML.
-        assert!(FileKind::ALL.iter().any(|k| comment_syntax(*k).is_none()));
-        assert_eq!(comment_syntax(FileKind::Compose).unwrap().open, "#");
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //!    [`facts::Fact`]s with exact byte spans; malformed input becomes
 //!    [`facts::Problem`]s, never errors.
 //! 4. [`rules`]: TOML rule packs compiled once, evaluated over the facts of
-//!    the whole scan into [`finding::Finding`]s.
+//!    the whole scan into [`finding::Finding`]s; [`suppress`] drops the ones
+//!    `connlint: ignore[...]` comments silence, and [`baseline`] the ones a
+//!    baseline file already lists.
 //! 5. [`report`]: one emitter per output format, writing to a `dyn Write`.
 //!
 //! [`scan`] runs stages 1-4; the library never prints and never exits.
@@ -33,6 +35,7 @@ macro_rules! static_regex {
     }};
 }
 
+pub mod baseline;
 pub mod classify;
 pub mod error;
 pub mod extract;
@@ -47,6 +50,7 @@ pub mod scan;
 pub mod settings;
 pub mod source;
 pub mod span;
+pub mod suppress;
 pub mod version;
 pub mod walk;
 

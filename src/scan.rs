@@ -25,10 +25,11 @@ use crate::facts::{Extraction, Fact, FactKind, Problem};
 use crate::finding::{Finding, Related};
 use crate::references;
 use crate::rules::compile::{CompiledPack, RegexExtractor, Rule, Target};
-use crate::rules::eval::{self, Active, EvalOptions};
+use crate::rules::eval::{Active, EvalOptions};
 use crate::settings::Config;
 use crate::source::{self, SourceFile};
 use crate::span::Span;
+use crate::suppress;
 use crate::walk;
 
 /// What to scan and how.
@@ -49,6 +50,9 @@ pub struct ScanOptions<'a> {
     pub max_file_size: u64,
     /// Read certificate files that references point at outside the roots.
     pub allow_outside: bool,
+    /// Honour `connlint: ignore[...]` comments (off for audits:
+    /// `--no-inline-ignores`, and then no meta findings either).
+    pub inline_ignores: bool,
 }
 
 /// The outcome of a scan.
@@ -66,6 +70,11 @@ pub struct Scan {
     pub sources: BTreeMap<Arc<str>, Arc<SourceFile>>,
     /// Findings dropped by `[[ignore]]` entries of the config.
     pub ignored: usize,
+    /// Findings silenced by `connlint: ignore[...]` comments.
+    pub suppressed: usize,
+    /// What a baseline dropped, when one was applied
+    /// ([`crate::baseline::Baseline::apply`]).
+    pub baseline: Option<crate::baseline::BaselineCounts>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -105,11 +114,13 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
     let started = Instant::now();
     let no_overlays = Overlays::new();
     let mut result = Scan::default();
+    let mut directives = suppress::Directives::new();
     let (dirs, files): (Vec<&PathBuf>, Vec<&PathBuf>) =
         options.paths.iter().partition(|path| path.is_dir());
     for path in dirs {
         Workspace::walk(path, options, &no_overlays).collect_into(
             &mut result,
+            &mut directives,
             options,
             &no_overlays,
         );
@@ -129,19 +140,20 @@ pub fn scan(options: &ScanOptions<'_>) -> Scan {
             options,
             &no_overlays,
         )
-        .collect_into(&mut result, options, &no_overlays);
+        .collect_into(&mut result, &mut directives, options, &no_overlays);
         // The files next to them (and in their parent directories) give the
         // conditions of directory-scoped rules; their own findings and
         // problems are not asked for.
         let mut context = Scan::default();
         Workspace::with_files(&root, group.context, Vec::new(), options, &no_overlays)
-            .collect_into(&mut context, options, &no_overlays);
+            .collect_into(&mut context, &mut directives, options, &no_overlays);
         result.facts.extend(context.facts);
         result.sources.extend(context.sources);
     }
     finish(
         &mut result,
         options,
+        &directives,
         (!explicit.is_empty()).then_some(&explicit),
     );
     result.elapsed = started.elapsed();
@@ -377,26 +389,35 @@ impl Workspace {
     pub fn scan(&self, options: &ScanOptions<'_>, overlays: &Overlays) -> Scan {
         let started = Instant::now();
         let mut result = Scan::default();
+        let mut directives = suppress::Directives::new();
         collect(
             &self.root,
             self.skipped.iter().cloned(),
             self.files.values().cloned(),
             &mut result,
+            &mut directives,
             options,
             overlays,
         );
-        finish(&mut result, options, None);
+        finish(&mut result, options, &directives, None);
         result.elapsed = started.elapsed();
         result
     }
 
     /// Step 2 for this root, consuming it.
-    fn collect_into(self, result: &mut Scan, options: &ScanOptions<'_>, overlays: &Overlays) {
+    fn collect_into(
+        self,
+        result: &mut Scan,
+        directives: &mut suppress::Directives,
+        options: &ScanOptions<'_>,
+        overlays: &Overlays,
+    ) {
         collect(
             &self.root,
             self.skipped,
             self.files.into_values(),
             result,
+            directives,
             options,
             overlays,
         );
@@ -410,6 +431,7 @@ fn collect(
     skipped: impl IntoIterator<Item = (String, String)>,
     outcomes: impl IntoIterator<Item = FileOutcome>,
     result: &mut Scan,
+    directives: &mut suppress::Directives,
     options: &ScanOptions<'_>,
     overlays: &Overlays,
 ) {
@@ -422,6 +444,11 @@ fn collect(
     let mut certificate_files = BTreeMap::new();
     let mut included = Vec::new();
     for outcome in outcomes {
+        if let Some(source) = &outcome.source
+            && !outcome.directives.is_empty()
+        {
+            directives.insert(Arc::clone(&source.path), outcome.directives);
+        }
         result.files_scanned += usize::from(outcome.scanned);
         result.problems.extend(outcome.extraction.problems);
         if let Some(source) = outcome.source {
@@ -434,6 +461,9 @@ fn collect(
         facts.extend(outcome.extraction.facts);
     }
     for source in included {
+        if options.inline_ignores && !directives.contains_key(&source.path) {
+            directives_of_include(&source, options.config, directives);
+        }
         result
             .sources
             .entry(Arc::clone(&source.path))
@@ -472,7 +502,12 @@ fn collect(
 ///
 /// With `only`, findings are kept only in those files or reached from them
 /// (a sourced config file, a referenced certificate repeated on the line).
-fn finish(result: &mut Scan, options: &ScanOptions<'_>, only: Option<&HashSet<Arc<str>>>) {
+fn finish(
+    result: &mut Scan,
+    options: &ScanOptions<'_>,
+    directives: &suppress::Directives,
+    only: Option<&HashSet<Arc<str>>>,
+) {
     result.facts.sort();
     result.facts.dedup();
     result.problems.sort();
@@ -481,8 +516,16 @@ fn finish(result: &mut Scan, options: &ScanOptions<'_>, only: Option<&HashSet<Ar
         as_of: options.as_of,
         expiry_days: options.config.expiry_warning_days,
     };
-    let mut findings = eval::evaluate(&options.rules, &result.facts, &eval_options);
-    link_to_references(&mut findings, &result.facts);
+    let evaluated = suppress::evaluate(
+        &options.rules,
+        options.packs,
+        &result.facts,
+        &eval_options,
+        options.inline_ignores.then_some(directives),
+        |path| result.sources.get(path).map(AsRef::as_ref),
+    );
+    result.suppressed = evaluated.suppressed;
+    let mut findings = evaluated.findings;
     if let Some(only) = only {
         findings.retain(|f| only.contains(&f.path) || only.contains(&f.fact.origin));
     }
@@ -497,10 +540,29 @@ fn finish(result: &mut Scan, options: &ScanOptions<'_>, only: Option<&HashSet<Ar
         .iter()
         .map(|f| &*f.path)
         .chain(result.problems.iter().map(|p| &*p.path))
+        .chain(result.findings.iter().map(|f| &*f.path))
         .collect();
     result
         .sources
         .retain(|path, _| referenced.contains(&**path));
+}
+
+/// The directives of a file read only because a script sources it (a
+/// pre-commit run on one job): its comments count like a walked file's.
+fn directives_of_include(
+    source: &Arc<SourceFile>,
+    config: &Config,
+    directives: &mut suppress::Directives,
+) {
+    let path = &source.path;
+    let found = config
+        .extractor_for(path)
+        .or_else(|| classify::by_name(Path::new(&**path)))
+        .map(|kind| suppress::directives(kind, source))
+        .unwrap_or_default();
+    if !found.is_empty() {
+        directives.insert(Arc::clone(path), found);
+    }
 }
 
 /// The root and file for a file argument: it is scanned alone, relative to
@@ -560,6 +622,8 @@ struct FileOutcome {
     includes: Vec<String>,
     /// The sourced files found, for rendering facts that point into them.
     included: Vec<Arc<SourceFile>>,
+    /// Its `connlint: ignore[...]` comments.
+    directives: Vec<suppress::Directive>,
 }
 
 impl FileOutcome {
@@ -571,6 +635,7 @@ impl FileOutcome {
             extraction: Extraction::default(),
             includes: Vec::new(),
             included: Vec::new(),
+            directives: Vec::new(),
         }
     }
 
@@ -689,9 +754,15 @@ fn read_and_extract(
     if let Some(note) = decoded.lossy {
         extraction.problems.push(Problem::file(&source.path, note));
     }
+    let directives = match kind {
+        Some(kind) if options.inline_ignores => suppress::directives(kind, &source),
+        _ => Vec::new(),
+    };
     // Keep the text only when a report may render it: memory stays bounded
     // by what was found, not by what was read.
-    let keep = !extraction.facts.is_empty() || extraction.problems.iter().any(|p| p.span.is_some());
+    let keep = !extraction.facts.is_empty()
+        || extraction.problems.iter().any(|p| p.span.is_some())
+        || !directives.is_empty();
     FileOutcome {
         certificate: None,
         scanned: true,
@@ -699,6 +770,7 @@ fn read_and_extract(
         extraction,
         includes: Vec::new(),
         included: Vec::new(),
+        directives,
     }
 }
 
@@ -1117,6 +1189,7 @@ mod tests {
             jobs: 1,
             max_file_size: 1 << 20,
             allow_outside: false,
+            inline_ignores: true,
         };
         let mut workspace = Workspace::walk(dir.path(), &options, &Overlays::new());
         let before = java_versions(&workspace.scan(&options, &Overlays::new()));

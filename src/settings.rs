@@ -50,7 +50,7 @@ struct RawConfig {
 struct RawIgnore {
     paths: Vec<String>,
     #[serde(default)]
-    rules: Vec<String>,
+    rules: Vec<Spanned<String>>,
     reason: String,
 }
 
@@ -96,8 +96,9 @@ pub struct Named {
 pub struct PathIgnore {
     /// Paths it covers.
     pub paths: GlobSet,
-    /// Rules it silences (empty: all).
-    pub rules: Vec<String>,
+    /// Rule ids or pack names it silences (empty: all), with their spans
+    /// so that an unknown one can be reported.
+    pub rules: Vec<Named>,
     /// Why.
     pub reason: String,
 }
@@ -180,6 +181,13 @@ impl Config {
                     "an ignore entry needs a `reason`".to_owned(),
                 ));
             }
+            if entry.paths.is_empty() {
+                return Err(error(
+                    ErrorKind::Syntax,
+                    span,
+                    "an ignore entry needs `paths` (globs such as \"legacy/**\")".to_owned(),
+                ));
+            }
             let mut paths = GlobSetBuilder::new();
             for glob in &entry.paths {
                 paths.add(glob_for(glob).map_err(|e| error(ErrorKind::BadGlob, span.clone(), e))?);
@@ -188,7 +196,7 @@ impl Config {
                 paths: paths
                     .build()
                     .map_err(|e| error(ErrorKind::BadGlob, span.clone(), e.to_string()))?,
-                rules: entry.rules,
+                rules: named(entry.rules),
                 reason: entry.reason,
             });
         }
@@ -265,9 +273,12 @@ impl Config {
             .find(|i| {
                 i.paths.is_match(rel_path)
                     && (i.rules.is_empty()
-                        || i.rules
-                            .iter()
-                            .any(|r| r == rule || rule.starts_with(&format!("{r}."))))
+                        || i.rules.iter().any(|r| {
+                            rule == r.name
+                                || rule
+                                    .strip_prefix(r.name.as_str())
+                                    .is_some_and(|rest| rest.starts_with('.'))
+                        }))
             })
             .map(|i| i.reason.as_str())
     }

@@ -123,6 +123,15 @@ pub(crate) struct CheckArgs {
     /// Exit 1 when a finding at or above this severity remains (default: error, or the config's `fail-on`).
     #[arg(long, value_enum)]
     pub(crate) fail_on: Option<FailOn>,
+    /// Do not honour `connlint: ignore[...]` comments (audits); nor report on them.
+    #[arg(long)]
+    pub(crate) no_inline_ignores: bool,
+    /// Report only findings this baseline file does not list (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+    /// Write the findings (after suppressions) to this baseline file; with --baseline, the updated baseline.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) write_baseline: Option<PathBuf>,
 }
 
 /// Output formats of `facts`.

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
+use connlint::baseline::Baseline;
 use connlint::error::FileError;
 use connlint::finding::Severity;
 use connlint::lsp::{ConfigChoice, Options as LspOptions};
@@ -180,7 +181,7 @@ fn as_of(text: Option<&str>) -> Result<time::Date, Outcome> {
     }
 }
 
-fn run_scan(args: &ScanArgs) -> Result<(Scan, time::Date, RuleSet), Outcome> {
+fn run_scan(args: &ScanArgs, inline_ignores: bool) -> Result<(Scan, time::Date, RuleSet), Outcome> {
     for path in &args.paths {
         if !path.exists() {
             return Err(
@@ -201,6 +202,7 @@ fn run_scan(args: &ScanArgs) -> Result<(Scan, time::Date, RuleSet), Outcome> {
             as_of,
             jobs: args.jobs.unwrap_or(0),
             allow_outside: args.allow_outside,
+            inline_ignores,
             max_file_size: args
                 .max_file_size
                 .or(loaded.config.max_file_size)
@@ -212,7 +214,9 @@ fn run_scan(args: &ScanArgs) -> Result<(Scan, time::Date, RuleSet), Outcome> {
 }
 
 fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
-    let (result, as_of, loaded) = run_scan(&args.scan)?;
+    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
+    let (mut result, as_of, loaded) = run_scan(&args.scan, !args.no_inline_ignores)?;
+    update_baselines(args, baseline.as_ref(), &mut result)?;
     let rules = active_rules(&loaded, &args.scan.source)?;
     output::write_report(args, &result, as_of, rules, out).map_err(|e| match e {
         ReportError::Stdout(e) => Outcome::Io(e),
@@ -228,8 +232,41 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
     Ok(u8::from(failed))
 }
 
+/// Reads `--baseline FILE`; a malformed one stops the run (exit 2).
+fn read_baseline(path: &Path) -> Result<Baseline, Outcome> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Usage(format!("cannot read baseline {}: {e}", path.display())))?;
+    Ok(Baseline::parse(&path.display().to_string(), &text).map_err(Failure::from)?)
+}
+
+/// `--write-baseline` records every finding left after suppressions (with
+/// `--baseline` too, that is the updated baseline: fixed entries gone, new
+/// findings added); then `--baseline` drops the findings it lists.
+fn update_baselines(
+    args: &CheckArgs,
+    baseline: Option<&Baseline>,
+    result: &mut Scan,
+) -> Result<(), Outcome> {
+    if let Some(path) = &args.write_baseline {
+        let written = Baseline::of(result);
+        std::fs::write(path, written.to_json()).map_err(|e| {
+            Failure::Usage(format!("cannot write baseline {}: {e}", path.display()))
+        })?;
+        let count = written.entries().len();
+        let findings = if count == 1 { "finding" } else { "findings" };
+        eprintln!(
+            "connlint: wrote {count} {findings} to baseline {}",
+            path.display()
+        );
+    }
+    if let Some(baseline) = baseline {
+        baseline.apply(result);
+    }
+    Ok(())
+}
+
 fn facts(args: &FactsArgs, out: &mut dyn Write) -> Result<u8, Outcome> {
-    let (result, _, _) = run_scan(&args.scan)?;
+    let (result, _, _) = run_scan(&args.scan, false)?;
     let format = match args.format {
         FactsFormatArg::Table => FactsFormat::Table,
         FactsFormatArg::Json => FactsFormat::Json,

@@ -167,7 +167,7 @@ fn split_statements(input: &Spanned) -> Vec<Spanned> {
 
 /// The delimiter of a here-doc (`<<EOF`, `<<-'EOF'`, `<< "END"`), and
 /// whether leading tabs are stripped (`<<-`).
-fn heredoc_delimiter(rest: &str) -> Option<(String, bool)> {
+pub(crate) fn heredoc_delimiter(rest: &str) -> Option<(String, bool)> {
     let (rest, strip_tabs) = match rest.strip_prefix('-') {
         Some(r) => (r, true),
         None => (rest, false),
@@ -182,7 +182,7 @@ fn heredoc_delimiter(rest: &str) -> Option<(String, bool)> {
 }
 
 /// The offset after the line that ends a here-doc starting at `from`.
-fn skip_heredoc(text: &str, from: usize, delimiter: &str, strip_tabs: bool) -> usize {
+pub(crate) fn skip_heredoc(text: &str, from: usize, delimiter: &str, strip_tabs: bool) -> usize {
     let mut offset = from;
     for line in text[from..].split_inclusive('\n') {
         offset += line.len();

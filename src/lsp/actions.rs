@@ -3,7 +3,7 @@
 //! suppression comment.
 //!
 //! The suppression is `connlint: ignore[RULE-ID] reason` written in the
-//! file's comment syntax ([`crate::classify::comment_syntax`]) on its own
+//! file's comment syntax ([`crate::suppress::comment_syntax`]) on its own
 //! line above the finding, indented like that line. Where a comment line
 //! there would break the file, it goes higher: above the first line of a
 //! statement continued with `\` / `^` / `` ` ``, and above the start tag
@@ -16,9 +16,10 @@ use lsp_types::{
     CodeAction, CodeActionKind, Diagnostic, Position, Range, TextEdit, Uri, WorkspaceEdit,
 };
 
-use crate::classify::{FileKind, comment_syntax};
+use crate::classify::FileKind;
 use crate::finding::Finding;
 use crate::rules::Rule;
+use crate::suppress::comment_syntax;
 
 use super::position::LineMap;
 
@@ -83,13 +84,14 @@ pub fn suppression(
     diagnostic: &Diagnostic,
 ) -> Option<CodeAction> {
     let syntax = comment_syntax(kind)?;
+    let xml = syntax.line.is_empty() && syntax.block == Some(("<!--", "-->"));
     // `--` may not appear inside an XML comment.
-    if syntax.close == "-->" && finding.rule.contains("--") {
+    if xml && finding.rule.contains("--") {
         return None;
     }
     let start = map.document_offset(finding.span.start as usize);
     let mut line = map.position(start).line;
-    if syntax.close == "-->" {
+    if xml {
         // Above the start tag the finding is in (an attribute on a later
         // line of a multi-line tag cannot take a comment).
         if let Some(open) = map.text_before(start).rfind('<') {

@@ -578,6 +578,8 @@ fn scan_options<'a>(rules: &'a RuleSet, options: &Options) -> ScanOptions<'a> {
             .or(rules.config.max_file_size)
             .unwrap_or(DEFAULT_MAX_FILE_SIZE),
         allow_outside: options.allow_outside,
+        // Editors show what CI reports: comments suppress there too.
+        inline_ignores: true,
     }
 }
 

@@ -93,8 +93,26 @@ pub fn summary(scan: &Scan) -> String {
     if counts.upcoming > 0 {
         let _ = write!(line, " ({} upcoming)", counts.upcoming);
     }
+    if scan.suppressed > 0 {
+        let _ = write!(line, ", {} suppressed inline", scan.suppressed);
+    }
     if scan.ignored > 0 {
         let _ = write!(line, ", {} ignored by config", scan.ignored);
+    }
+    if let Some(baseline) = scan.baseline {
+        let _ = write!(line, ", {} baselined", baseline.baselined);
+        if baseline.fixed > 0 {
+            let entries = if baseline.fixed == 1 {
+                "entry"
+            } else {
+                "entries"
+            };
+            let _ = write!(
+                line,
+                " ({} baseline {entries} no longer found: fixed)",
+                baseline.fixed
+            );
+        }
     }
     if !scan.problems.is_empty() {
         let _ = write!(line, ", {}", plural(scan.problems.len(), "file note"));
@@ -239,7 +257,11 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let label = format!("{} {}", self.finding.fact.kind, self.finding.fact.value);
+        // connlint's own findings are about a suppression, not a fact.
+        let label = match self.finding.fact.attr("suppression") {
+            Some(check) => format!("suppression: {check}"),
+            None => format!("{} {}", self.finding.fact.kind, self.finding.fact.value),
+        };
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             Some(label),
             self.finding.span,

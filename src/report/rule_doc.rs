@@ -4,8 +4,10 @@
 
 use std::fmt::Write as _;
 
+use crate::classify;
 use crate::rules::compile::{CompiledPack, Rule};
 use crate::rules::schema::{ExampleSpec, ExpectSpec};
+use crate::suppress::{self, CommentSyntax};
 
 /// The page of one rule.
 pub fn page(rule: &Rule) -> String {
@@ -40,12 +42,24 @@ pub fn page(rule: &Rule) -> String {
     if let Some(help) = &rule.help {
         let _ = writeln!(md, "\n## Fix\n\n{}", help.trim());
     }
-    let _ = writeln!(
-        md,
-        "\n## Suppressing it\n\nIn `.connlint.toml`, with the reason the team accepted:\n\n\
-         ```toml\n[[ignore]]\nrules = [\"{}\"]\npaths = [\"legacy/**\"]\nreason = \"...\"\n```",
-        rule.id
-    );
+    if rule.is_meta() {
+        let _ = writeln!(
+            md,
+            "\n## Turning it off\n\nconnlint's own findings cannot be suppressed inline. In `.connlint.toml`:\n\n\
+             ```toml\ndisable = [\"{}\"]\n```",
+            rule.id
+        );
+    } else {
+        let (language, comment) = suppression_comment(rule);
+        let _ = writeln!(
+            md,
+            "\n## Suppressing it\n\nIn a comment on the line (or the line above), with the reason:\n\n\
+             ```{language}\n{comment}\n```\n\n\
+             Or in `.connlint.toml`, for whole paths:\n\n\
+             ```toml\n[[ignore]]\nrules = [\"{}\"]\npaths = [\"legacy/**\"]\nreason = \"...\"\n```",
+            rule.id
+        );
+    }
     if !rule.examples.is_empty() {
         md.push_str("\n## Examples\n");
         for example in &rule.examples {
@@ -88,6 +102,30 @@ pub fn index(packs: &[CompiledPack]) -> String {
     }
     md.push_str("\n---\n*Generated from the packs by `connlint docs`.*\n");
     md
+}
+
+/// An inline suppression of `rule` in the comment syntax of its first
+/// example's file (`#` when it has none), and the fence language.
+fn suppression_comment(rule: &Rule) -> (&'static str, String) {
+    let path = rule
+        .examples
+        .iter()
+        .flat_map(ExampleSpec::file_texts)
+        .map(|(path, _)| path)
+        .next()
+        .unwrap_or("run.sh");
+    let syntax = classify::by_name(std::path::Path::new(path)).and_then(suppress::comment_syntax);
+    let directive = format!("connlint: ignore[{}] why this is accepted", rule.id);
+    match syntax {
+        Some(syntax) if !syntax.line.is_empty() => {
+            (language(path), format!("{} {directive}", syntax.line[0]))
+        }
+        Some(CommentSyntax {
+            block: Some((open, close)),
+            ..
+        }) => (language(path), format!("{open} {directive} {close}")),
+        _ => ("sh", format!("# {directive}")),
+    }
 }
 
 fn write_example(md: &mut String, example: &ExampleSpec) {

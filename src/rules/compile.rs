@@ -14,7 +14,7 @@ use crate::facts::{Fact, FactKind};
 pub use crate::rules::schema::Scope;
 use crate::rules::schema::{
     ConditionSpec, ExampleSpec, MatcherSpec, OneOrMany, PackFile, RegexExtractorSpec, RuleSpec,
-    Severity,
+    Severity, SuppressionCheck,
 };
 use crate::span::Span;
 use crate::version::{Constraint, Scheme, Version};
@@ -92,7 +92,16 @@ pub enum Target {
         /// Which files; `None` = every file read.
         files: Option<GlobSet>,
     },
+    /// Inline suppressions in one state (a meta rule of the built-in
+    /// `connlint` pack). Its facts are not extracted from files: the scan
+    /// makes them after the other rules ran and suppressions were applied
+    /// (see [`crate::suppress`]).
+    Suppression(SuppressionCheck),
 }
+
+/// The pack whose rules report on inline suppressions; only it may use
+/// the `suppression` check.
+pub const META_PACK: &str = "connlint";
 
 /// A check on a fact that passed the filters; a finding when it fails.
 #[derive(Debug)]
@@ -114,6 +123,12 @@ pub enum Check {
 }
 
 impl Rule {
+    /// Whether the rule reports on inline suppressions rather than facts
+    /// (a meta rule of the `connlint` pack).
+    pub fn is_meta(&self) -> bool {
+        matches!(self.target, Target::Suppression(_))
+    }
+
     /// What the rule checks, in one line (for `explain`).
     pub fn summary(&self) -> String {
         let mut text = match &self.target {
@@ -127,6 +142,20 @@ impl Rule {
                 t
             }
             Target::Text { regex, .. } => format!("text matching /{regex}/"),
+            Target::Suppression(check) => {
+                format!(
+                    "inline suppressions (`connlint: ignore[...]`) that are {}",
+                    {
+                        match check {
+                            SuppressionCheck::Unused => "unused",
+                            SuppressionCheck::WithoutReason => "without a reason",
+                            SuppressionCheck::Expired => "past their `until=` date",
+                            SuppressionCheck::UnknownRule => "naming an unknown rule or pack",
+                            SuppressionCheck::Malformed => "malformed",
+                        }
+                    }
+                )
+            }
         };
         if let Some(attribute) = &self.check_attribute {
             let _ = write!(text, "; attribute `{attribute}`");
@@ -382,7 +411,7 @@ impl Ctx<'_> {
                 .label("rule id"));
         }
         let since = spec.since.as_ref().map(|s| self.date(s)).transpose()?;
-        let (target, check) = self.target_and_check(&spec, whole)?;
+        let (target, check) = self.target_and_check(pack, &spec, whole)?;
         Ok(Rule {
             id: Arc::from(id.as_str()),
             pack: Arc::clone(pack),
@@ -415,6 +444,7 @@ impl Ctx<'_> {
 
     fn target_and_check(
         &self,
+        pack: &str,
         spec: &RuleSpec,
         whole: std::ops::Range<usize>,
     ) -> Result<(Target, Check), FileError> {
@@ -427,6 +457,7 @@ impl Ctx<'_> {
             spec.expires_within.is_some(),
             spec.not_yet_valid.is_some(),
             spec.regex.is_some(),
+            spec.suppression.is_some(),
         ];
         let count = checks.iter().filter(|c| **c).count();
         if count != 1 {
@@ -443,6 +474,9 @@ impl Ctx<'_> {
                 message,
             )
             .label("this rule"));
+        }
+        if let Some(check) = &spec.suppression {
+            return self.suppression(pack, spec, check);
         }
         if let Some(regex) = &spec.regex {
             if let Some(fact) = &spec.fact {
@@ -510,6 +544,37 @@ impl Ctx<'_> {
             return Err(self.error(ErrorKind::BadCheck, fact, "this rule has no check"));
         };
         Ok((Target::Fact { kinds, filters }, check))
+    }
+
+    /// A meta rule of the `connlint` pack: it reads inline suppressions,
+    /// and no other pack may declare one.
+    fn suppression(
+        &self,
+        pack: &str,
+        spec: &RuleSpec,
+        check: &Spanned<SuppressionCheck>,
+    ) -> Result<(Target, Check), FileError> {
+        if pack != META_PACK {
+            return Err(self
+                .error(
+                    ErrorKind::BadCheck,
+                    check,
+                    format!(
+                        "the `suppression` check is reserved for the built-in `{META_PACK}` pack"
+                    ),
+                )
+                .help(format!(
+                    "change the severity of `{META_PACK}.*` rules in `.connlint.toml` instead"
+                )));
+        }
+        if let Some(fact) = &spec.fact {
+            return Err(self.error(
+                ErrorKind::BadCheck,
+                fact,
+                "a `suppression` rule reads inline suppressions; it takes no `fact`",
+            ));
+        }
+        Ok((Target::Suppression(*check.get_ref()), Check::Present))
     }
 
     fn fact_kind(&self, fact: &Spanned<String>) -> Result<FactKind, FileError> {
@@ -776,5 +841,19 @@ mod tests {
         let error = compile_pack("demo.toml", "[pack]\nname = \"demo\n").unwrap_err();
         assert_eq!(error.kind, ErrorKind::Syntax);
         assert!(error.span.is_some());
+    }
+
+    #[test]
+    fn the_suppression_check_is_reserved_for_the_connlint_pack() {
+        let base =
+            "[[rules]]\nid = \"demo.x\"\nseverity = \"info\"\ntitle = \"t\"\nmessage = \"m\"\n";
+        assert_eq!(
+            spanned_text(&format!("{base}suppression = \"unused\"\n")),
+            "\"unused\""
+        );
+        let meta = "[pack]\nname = \"connlint\"\n[[rules]]\nid = \"connlint.x\"\nseverity = \"info\"\ntitle = \"t\"\nmessage = \"m\"\nsuppression = \"expired\"\n";
+        let pack = compile_pack("connlint.toml", meta).unwrap();
+        assert!(pack.rules[0].is_meta());
+        assert!(pack.rules[0].summary().contains("past their `until=` date"));
     }
 }

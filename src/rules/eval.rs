@@ -168,6 +168,14 @@ fn candidates<'f>(
                 .copied()
                 .filter(move |fact| fact.attr("rule") == Some(&*rule.id)),
         ),
+        Target::Suppression(check) => Box::new(
+            by_kind
+                .get(&FactKind::TextMatch)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(move |fact| fact.attr("suppression") == Some(check.name())),
+        ),
     }
 }
 

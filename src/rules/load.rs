@@ -148,6 +148,34 @@ pub fn pack_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(vec![path.to_path_buf()])
 }
 
+/// An unknown rule or pack name in the config, pointing at it.
+fn unknown_in_config(config: &Config, read: ReadText<'_>, named: &Named, help: &str) -> LoadError {
+    let config_name = config
+        .path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let config_text = config
+        .path
+        .as_ref()
+        .and_then(|p| read(p).ok())
+        .unwrap_or_default();
+    LoadError::File {
+        path: config.path.clone(),
+        error: Box::new(
+            FileError::new(
+                ErrorKind::UnknownName,
+                &config_name,
+                &config_text,
+                named.span,
+                format!("unknown rule or pack `{}`", named.name),
+            )
+            .label("not a loaded rule or pack")
+            .help(help.to_owned()),
+        ),
+    }
+}
+
 /// The rules to run: the selection from the config and from `select` /
 /// `ignore` (command line), with severity overrides. Unknown names are
 /// errors (a typo would silently disable nothing); those from the config
@@ -171,30 +199,12 @@ pub fn active_rules<'p>(
         if known(&named.name) {
             return Ok(());
         }
-        let config_name = config
-            .path
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        let config_text = config
-            .path
-            .as_ref()
-            .and_then(|p| read(p).ok())
-            .unwrap_or_default();
-        Err(LoadError::File {
-            path: config.path.clone(),
-            error: Box::new(
-                FileError::new(
-                    ErrorKind::UnknownName,
-                    &config_name,
-                    &config_text,
-                    named.span,
-                    format!("unknown rule or pack `{}`", named.name),
-                )
-                .label("not a loaded rule or pack")
-                .help("`connlint rules` lists them"),
-            ),
-        })
+        Err(unknown_in_config(
+            config,
+            read,
+            named,
+            "`connlint rules` lists them",
+        ))
     };
     for named in config
         .select
@@ -203,6 +213,22 @@ pub fn active_rules<'p>(
         .chain(config.severity.iter().map(|(n, _)| n))
     {
         check_config(named)?;
+    }
+    // `[[ignore]]` entries name rules or packs that exist (not tags: ignores
+    // match rule ids and pack names); a typo would silently ignore nothing.
+    for named in config.ignores.iter().flat_map(|i| &i.rules) {
+        let exists = set
+            .packs
+            .iter()
+            .any(|p| *p.name == named.name || p.rules.iter().any(|r| *r.id == named.name));
+        if !exists {
+            return Err(unknown_in_config(
+                config,
+                read,
+                named,
+                "`[[ignore]]` takes rule ids and pack names; `connlint rules` lists them",
+            ));
+        }
     }
     for name in select.iter().chain(ignore) {
         if !known(name) {

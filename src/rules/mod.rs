@@ -37,4 +37,8 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/salesforce.toml"),
     ),
     ("rules/dotnet.toml", include_str!("../../rules/dotnet.toml")),
+    (
+        "rules/connlint.toml",
+        include_str!("../../rules/connlint.toml"),
+    ),
 ];

@@ -151,6 +151,10 @@ pub struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub regex: Option<Spanned<String>>,
+    /// Check, reserved for the built-in `connlint` pack: a finding for each inline suppression in this state (`unused`, `without-reason`, `expired`, `unknown-rule`, `malformed`).
+    #[serde(default)]
+    #[schemars(with = "Option<SuppressionCheck>")]
+    pub suppression: Option<Spanned<SuppressionCheck>>,
     /// Globs of the files a `regex` rule reads (default: every file connlint reads).
     #[serde(default)]
     pub files: Vec<String>,
@@ -171,6 +175,36 @@ pub struct RuleSpec {
     /// Examples run by `connlint test` and `cargo test`.
     #[serde(default)]
     pub examples: Vec<ExampleSpec>,
+}
+
+/// What a `connlint` meta rule reports about inline suppressions
+/// (`connlint: ignore[RULE-ID] reason` comments).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SuppressionCheck {
+    /// It silenced no finding.
+    Unused,
+    /// It gives no reason.
+    WithoutReason,
+    /// Its `until=` date has passed, so it silences nothing any more.
+    Expired,
+    /// It names a rule or pack that is not loaded.
+    UnknownRule,
+    /// It cannot be read (no brackets, unclosed, a bad date, misplaced).
+    Malformed,
+}
+
+impl SuppressionCheck {
+    /// The name written in a pack (`unused`, `without-reason`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            SuppressionCheck::Unused => "unused",
+            SuppressionCheck::WithoutReason => "without-reason",
+            SuppressionCheck::Expired => "expired",
+            SuppressionCheck::UnknownRule => "unknown-rule",
+            SuppressionCheck::Malformed => "malformed",
+        }
+    }
 }
 
 /// An attribute filter.

@@ -12,10 +12,11 @@ use crate::extract::certificate;
 use crate::facts::Fact;
 use crate::references;
 use crate::rules::compile::{CompiledPack, Rule};
-use crate::rules::eval::{self, Active, EvalOptions};
+use crate::rules::eval::{Active, EvalOptions};
 use crate::rules::schema::{ExampleSpec, ExpectSpec};
 use crate::scan::{MemoryIncludes, TextRules, extract_source};
 use crate::source::SourceFile;
+use crate::suppress;
 
 /// What one example showed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,10 +106,25 @@ fn run_example(
         .file_texts()
         .map(|(path, text)| Arc::new(SourceFile::new(path, text)))
         .collect();
-    let active = [Active {
+    // A meta rule reports on suppressions of other rules' findings, so its
+    // examples run every loaded rule, and suppressions, and keep only its
+    // own findings.
+    let mut active = vec![Active {
         rule,
         severity: rule.severity,
     }];
+    if rule.is_meta() {
+        active.extend(
+            packs
+                .iter()
+                .flat_map(|p| &p.rules)
+                .filter(|r| !r.is_meta())
+                .map(|r| Active {
+                    rule: r,
+                    severity: r.severity,
+                }),
+        );
+    }
     let text_rules = TextRules::new(&active, packs);
     let includes = MemoryIncludes::new(&files);
     let mut facts = example_facts(&files, &includes, &text_rules);
@@ -123,10 +139,28 @@ fn run_example(
         as_of,
         expiry_days: None,
     };
-    let mut findings = eval::evaluate(&active, &facts, &options);
-    crate::scan::link_to_references(&mut findings, &facts);
+    let directives: Option<suppress::Directives> = rule.is_meta().then(|| {
+        files
+            .iter()
+            .filter_map(|file| {
+                let kind = file_kind(file)?;
+                let found = suppress::directives(kind, file);
+                (!found.is_empty()).then(|| (Arc::clone(&file.path), found))
+            })
+            .collect()
+    });
+    let findings = suppress::evaluate(
+        &active,
+        packs,
+        &facts,
+        &options,
+        directives.as_ref(),
+        |path| files.iter().find(|f| &*f.path == path).map(AsRef::as_ref),
+    )
+    .findings;
     let found: Vec<Place> = findings
         .iter()
+        .filter(|f| f.rule == rule.id)
         .map(|f| {
             let text = files
                 .iter()
@@ -169,6 +203,12 @@ fn run_example(
     compare(expected, found)
 }
 
+/// The kind of an example file, by name or (a shebang) by content.
+fn file_kind(file: &SourceFile) -> Option<classify::FileKind> {
+    classify::by_name(Path::new(&*file.path))
+        .or_else(|| classify::by_content(Path::new(&*file.path), file.text.as_bytes()))
+}
+
 /// The facts of an example's files, read the way a scan reads them:
 /// certificate files last, with the passwords the other files give them.
 fn example_facts(
@@ -179,8 +219,7 @@ fn example_facts(
     let mut facts = Vec::new();
     let mut certificate_files = Vec::new();
     for file in files {
-        let kind = classify::by_name(Path::new(&*file.path))
-            .or_else(|| classify::by_content(Path::new(&*file.path), file.text.as_bytes()));
+        let kind = file_kind(file);
         if kind.is_none() && certificate::is_certificate_name(&file.path) {
             certificate_files.push(file);
             continue;
