@@ -3,20 +3,16 @@
 //! and a broken one stops the run with a pointer into it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-use assert_cmd::cargo::cargo_bin;
+use std::path::{Path, PathBuf};
+
 use serde_json::Value;
 use tempfile::TempDir;
 
-const CANARY: &str = "Canary-7f3e9d1c";
+use common::connlint;
 
-fn connlint() -> Command {
-    let mut command = Command::new(cargo_bin("connlint"));
-    command.env("NO_COLOR", "1").env("COLUMNS", "100");
-    command
-}
+const CANARY: &str = "Canary-7f3e9d1c";
 
 fn write(dir: &Path, path: &str, content: &str) {
     let full = dir.join(path);

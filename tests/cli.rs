@@ -2,29 +2,15 @@
 //! config and rule-file errors, and that secrets never reach the output.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use assert_cmd::cargo::cargo_bin;
 use tempfile::TempDir;
 
-fn connlint() -> Command {
-    let mut command = Command::new(cargo_bin("connlint"));
-    command.env("NO_COLOR", "1").env("COLUMNS", "100");
-    command
-}
-
-/// A temp repository from `(path, content)` pairs.
-fn repo(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, content) in files {
-        let full = dir.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, content).unwrap();
-    }
-    dir
-}
+use common::{connlint, repo};
 
 struct Run {
     code: i32,

@@ -3,28 +3,12 @@
 //! markers that are not in comments.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::Command;
+mod common;
 
-use assert_cmd::cargo::cargo_bin;
 use serde_json::Value;
 use tempfile::TempDir;
 
-fn connlint() -> Command {
-    let mut command = Command::new(cargo_bin("connlint"));
-    command.env("NO_COLOR", "1").env("COLUMNS", "100");
-    command
-}
-
-/// A temp repository from `(path, content)` pairs.
-fn repo(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, content) in files {
-        let full = dir.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, content).unwrap();
-    }
-    dir
-}
+use common::{connlint, repo};
 
 /// `connlint check --format json` on `dir` with `args`: the exit code and
 /// the document.
