@@ -759,3 +759,32 @@ fn config_ignores_need_paths_a_reason_and_known_rules() {
         "points into the file: {stderr}"
     );
 }
+
+#[test]
+fn a_comment_above_a_continued_statement_covers_all_its_lines() {
+    // What the editor's quick fix writes: above the statement's first line.
+    let dir = repo(&[
+        (
+            "jobs/run.sh",
+            "#!/bin/sh\n# connlint: ignore[tls.legacy-protocol-enabled] partner host is TLS 1.0 only until March\njava -Dhttps.protocols=TLSv1 \\\n  -Djdk.tls.client.protocols=TLSv1.1 \\\n  -jar tool.jar\njava -Dhttps.protocols=TLSv1 -jar other.jar\n",
+        ),
+        (
+            "jobs/run.bat",
+            "@echo off\r\nREM connlint: ignore[tls.legacy-protocol-enabled] same partner\r\njava ^\r\n  -Dhttps.protocols=TLSv1 -jar tool.jar\r\n",
+        ),
+    ]);
+    let (_, doc) = check_json(&dir, &["--select", "tls.legacy-protocol-enabled,connlint"]);
+    let got: Vec<(String, u64)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // Lines 3 and 4 of run.sh are one statement; line 6 is the next one.
+    assert_eq!(got, vec![("jobs/run.sh".to_owned(), 6)], "{doc}");
+}

@@ -19,7 +19,7 @@ use lsp_types::{
 use crate::classify::FileKind;
 use crate::finding::Finding;
 use crate::rules::Rule;
-use crate::suppress::comment_syntax;
+use crate::suppress::{comment_syntax, continues};
 
 use super::position::LineMap;
 
@@ -133,18 +133,6 @@ pub fn suppression(
         }),
         ..CodeAction::default()
     })
-}
-
-/// Whether a line ends with an unescaped continuation character (an odd
-/// number of them: `\\` is an escaped backslash).
-fn continues(line: &str, continuation: char) -> bool {
-    let trailing = line
-        .trim_end_matches([' ', '\t'])
-        .chars()
-        .rev()
-        .take_while(|c| *c == continuation)
-        .count();
-    trailing % 2 == 1
 }
 
 #[cfg(test)]

@@ -166,6 +166,9 @@ pub fn comment_syntax(kind: FileKind) -> Option<CommentSyntax> {
 pub enum Scope {
     /// One 1-based line.
     Line(u32),
+    /// The 1-based lines of one statement continued over several lines
+    /// (`\`, `^`, `` ` ``): a comment above it covers all of them.
+    Statement(u32, u32),
     /// The whole file (`ignore-file`).
     File,
 }
@@ -269,7 +272,23 @@ pub fn directives(kind: FileKind, source: &SourceFile) -> Vec<Directive> {
                 }
                 Scope::File => Scope::File,
                 Scope::Line(_) if lines.has_code(line) => Scope::Line(line),
-                Scope::Line(_) => Scope::Line(lines.next_non_comment(line)),
+                Scope::Line(_) => {
+                    let first = lines.next_non_comment(line);
+                    let mut last = first;
+                    if let Some(continuation) = syntax.continuation {
+                        while (last as usize) < source.lines.line_count()
+                            && continues(line_text(source, last as usize - 1), continuation)
+                        {
+                            last += 1;
+                        }
+                    }
+                    if last == first {
+                        Scope::Line(first)
+                    } else {
+                        Scope::Statement(first, last)
+                    }
+                }
+                Scope::Statement(..) => directive.scope,
             };
             out.push(directive);
         }
@@ -398,6 +417,7 @@ fn apply<'s>(
             let here = match directive.scope {
                 Scope::File => true,
                 Scope::Line(target) => target == line,
+                Scope::Statement(top, bottom) => (top..=bottom).contains(&line),
             };
             if !here || !directive.in_force(as_of) {
                 continue;
@@ -496,6 +516,7 @@ fn report(
         Scope::File => "in this file",
         Scope::Line(line) if line == directive_line => "on this line",
         Scope::Line(_) => "on the line below",
+        Scope::Statement(..) => "on the statement below",
     };
     if unused.len() == directive.ids.len() {
         out.push(fact(SuppressionCheck::Unused, directive.brackets, &ids).with("target", target));
@@ -509,7 +530,7 @@ fn report(
 fn directive_name(directive: &Directive) -> &'static str {
     match directive.scope {
         Scope::File => "ignore-file",
-        Scope::Line(_) => "ignore",
+        Scope::Line(_) | Scope::Statement(..) => "ignore",
     }
 }
 
@@ -711,6 +732,19 @@ impl<'a> Lines<'a> {
         }
         next
     }
+}
+
+/// Whether `line` ends with an unescaped continuation character (an odd
+/// number of them: `\\` is an escaped backslash).
+pub(crate) fn continues(line: &str, continuation: char) -> bool {
+    let trailing = line.trim_end_matches([' ', '\t', '\r', '\n']);
+    trailing
+        .chars()
+        .rev()
+        .take_while(|c| *c == continuation)
+        .count()
+        % 2
+        == 1
 }
 
 /// The text of 0-based `line`.
